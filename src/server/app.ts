@@ -1,0 +1,103 @@
+import helmet from "@fastify/helmet";
+import swagger from "@fastify/swagger";
+import websocket from "@fastify/websocket";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from "fastify-type-provider-zod";
+import { type Auth, createAuth } from "./auth/auth.js";
+import { authRoutes } from "./auth/auth.routes.js";
+import { clientRoutes } from "./clients/clients.routes.js";
+import type { Config } from "./config.js";
+import type { Database } from "./db/connect.js";
+import { errorBody, registerErrorHandling } from "./http/errors.js";
+import { isTrustedOrigin } from "./http/origin.js";
+import { servePages } from "./http/pages.js";
+
+export type AppDeps = { config: Config; db: Database; auth: Auth };
+
+declare module "fastify" {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
+const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Builds the Fastify app; the caller owns the database and closes it after the app. */
+export async function buildApp({
+  config,
+  db,
+}: {
+  config: Config;
+  db: Database;
+}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate("deps", { config, db, auth: createAuth({ db, config }) });
+  app.decorateRequest("principal", null);
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: config.publicUrl.startsWith("https://") ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.publicUrl.startsWith("https://"),
+  });
+
+  // CSRF: a state-changing API call must come from one of our own pages.
+  app.addHook("onRequest", async (request, reply) => {
+    if (!unsafeMethods.has(request.method) || !request.url.startsWith("/api/")) return;
+    if (!isTrustedOrigin(request.headers, config.publicUrl)) {
+      return reply
+        .status(403)
+        .send(errorBody("bad_origin", "This request did not come from a Portico page."));
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Portico API", version: "0.1.0" },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" },
+        },
+      },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get("/api/openapi.json", { schema: { hide: true } }, () => app.swagger());
+
+  await app.register(websocket, { options: { perMessageDeflate: false } });
+  await app.register(authRoutes);
+  await app.register(clientRoutes);
+  await servePages(app);
+
+  app.setNotFoundHandler((request, reply) => {
+    const isPageLoad = request.method === "GET" && !request.url.startsWith("/api/");
+    if (isPageLoad && app.sendPage) return app.sendPage(request, reply);
+    return reply
+      .status(404)
+      .send(errorBody("not_found", `No route for ${request.method} ${request.url.split("?")[0]}.`));
+  });
+
+  return app;
+}

@@ -1,0 +1,101 @@
+import { fromNodeHeaders } from "better-auth/node";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { staffSessionSchema } from "../../shared/api/session.js";
+import { errorBody } from "../http/errors.js";
+import { CLIENT_IP_HEADER } from "./auth.js";
+import { requireStaff, staffOf } from "./principal.js";
+
+/** Better Auth answers `{ code, message }`; we answer every error as `{ error: { code, message } }`. */
+async function toApiError(response: Response): Promise<string> {
+  const text = await response.text();
+  let message = "The request could not be completed.";
+  let code = response.status === 429 ? "rate_limited" : "auth_error";
+  try {
+    const body = JSON.parse(text) as { code?: string; message?: string };
+    if (body.message) message = body.message;
+    if (body.code) code = body.code.toLowerCase();
+  } catch {
+    // Not JSON: keep the generic message.
+  }
+  if (response.status === 429) message = "Too many attempts. Wait a minute and try again.";
+  return JSON.stringify(errorBody(code, message));
+}
+
+const isJson = (response: Response) =>
+  response.headers.get("content-type")?.startsWith("application/json") ?? false;
+
+/** The session token belongs in the httpOnly cookie only; page scripts never need to see it. */
+function withoutSessionToken(body: Buffer): string {
+  const parsed = JSON.parse(body.toString("utf8")) as unknown;
+  if (parsed && typeof parsed === "object" && "token" in parsed) {
+    const { token: _token, ...rest } = parsed as Record<string, unknown>;
+    return JSON.stringify(rest);
+  }
+  return JSON.stringify(parsed);
+}
+
+async function forwardToAuth(request: FastifyRequest, reply: FastifyReply) {
+  const { auth } = request.server.deps;
+  const headers = fromNodeHeaders(request.headers);
+  headers.set(CLIENT_IP_HEADER, request.ip);
+  const url = new URL(request.url, request.server.deps.config.publicUrl);
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const response = await auth.handler(
+    new Request(url, {
+      method: request.method,
+      headers,
+      body: hasBody && Buffer.isBuffer(request.body) ? new Uint8Array(request.body) : undefined,
+    }),
+  );
+  reply.status(response.status);
+  for (const [name, value] of response.headers) {
+    if (name !== "set-cookie" && name !== "content-length") reply.header(name, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) reply.header("set-cookie", cookies);
+  if (response.status >= 400) {
+    return reply.type("application/json; charset=utf-8").send(await toApiError(response));
+  }
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+  return reply.send(body && isJson(response) ? withoutSessionToken(body) : body);
+}
+
+export async function authRoutes(app: FastifyInstance) {
+  await app.register(async (scope) => {
+    // Better Auth parses its own bodies, so this scope hands it the raw bytes.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) =>
+      done(null, body),
+    );
+    scope.route({
+      method: ["GET", "POST"],
+      url: "/api/auth/*",
+      schema: { hide: true },
+      handler: forwardToAuth,
+    });
+  });
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    "/api/session",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "The signed-in staff member and their firm",
+        response: { 200: staffSessionSchema },
+      },
+      preHandler: requireStaff,
+    },
+    async (request) => {
+      const principal = staffOf(request);
+      return {
+        kind: "staff" as const,
+        staffId: principal.staffId,
+        name: principal.name,
+        email: principal.email,
+        role: principal.role,
+        firm: { id: principal.firmId, name: principal.firmName },
+      };
+    },
+  );
+}

@@ -1,0 +1,61 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import type { Config } from "../config.js";
+import type { Database } from "../db/connect.js";
+import { account, rateLimit, session, user, verification } from "../db/schema.js";
+import { requestOrigin } from "../http/origin.js";
+
+/** Header the server sets from Fastify's resolved `req.ip`; a value sent by a client is overwritten. */
+export const CLIENT_IP_HEADER = "x-portico-client-ip";
+
+export const SESSION_DAYS = 14;
+
+export function createAuth({ db, config }: { db: Database; config: Config }) {
+  return betterAuth({
+    appName: "Portico",
+    baseURL: config.publicUrl,
+    basePath: "/api/auth",
+    secret: config.authSecret,
+    database: drizzleAdapter(db, {
+      provider: "pg",
+      schema: { user, session, account, verification, rateLimit },
+    }),
+    emailAndPassword: {
+      enabled: true,
+      // Accounts are created by a firm (staff) or by an invitation (contacts), never by self sign-up.
+      disableSignUp: true,
+      minPasswordLength: 10,
+    },
+    user: {
+      additionalFields: {
+        kind: { type: "string", required: true, input: false },
+      },
+    },
+    session: {
+      expiresIn: 60 * 60 * 24 * SESSION_DAYS,
+      updateAge: 60 * 60 * 24,
+    },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 100,
+      customRules: {
+        "/sign-in/email": { window: 60, max: config.signInRateLimit },
+      },
+    },
+    trustedOrigins: (request) => {
+      const origin = request ? requestOrigin(request.headers) : undefined;
+      return origin ? [origin] : [];
+    },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      useSecureCookies: config.publicUrl.startsWith("https://"),
+      database: { generateId: () => crypto.randomUUID() },
+    },
+    telemetry: { enabled: false },
+    logger: { disabled: config.logLevel === "silent", level: "error" },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

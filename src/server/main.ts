@@ -1,0 +1,52 @@
+import { buildApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { databaseTargetFor, openDatabase } from "./db/connect.js";
+import { demoSignIns, isDatabaseEmpty, seedDemoData } from "./seed/demo-data.js";
+
+async function main() {
+  const config = loadConfig();
+  const database = await openDatabase(databaseTargetFor(config));
+  if (await isDatabaseEmpty(database.db)) await seedDemoData(database.db);
+
+  const app = await buildApp({ config, db: database.db });
+  await app.listen({ port: config.port, host: config.host });
+
+  const { port } = app.server.address() as { port: number };
+  const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
+  const storage =
+    database.driver === "pglite"
+      ? `embedded PGlite in ${config.dataDir}/pglite`
+      : "PostgreSQL (DATABASE_URL)";
+  console.log(
+    [
+      "",
+      `Portico is running at ${url}  (database: ${storage})`,
+      "",
+      "Demo sign-ins (password: demo-password):",
+      ...demoSignIns(),
+      "",
+    ].join("\n"),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "shutting down: finishing requests in flight");
+    // close() stops accepting connections and waits for requests in flight.
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

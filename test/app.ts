@@ -1,0 +1,86 @@
+import type { FastifyInstance, InjectOptions } from "fastify";
+import { inject } from "vitest";
+import { buildApp } from "../src/server/app.js";
+import { type Config, loadConfig } from "../src/server/config.js";
+import { type DatabaseHandle, openDatabase } from "../src/server/db/connect.js";
+import { TEST_PASSWORD } from "./factories.js";
+
+export const TEST_ORIGIN = "http://portico.test";
+
+export type TestApp = {
+  app: FastifyInstance;
+  database: DatabaseHandle;
+  config: Config;
+  /** Signs in and returns the Cookie header value for later requests. */
+  signIn: (email: string, password?: string) => Promise<string>;
+  /** `app.inject` with our Origin and, when given, a session cookie. */
+  request: (options: InjectOptions & { cookie?: string }) => ReturnType<FastifyInstance["inject"]>;
+  close: () => Promise<void>;
+};
+
+let ipCounter = 0;
+/** A distinct client address per sign-in, so sign-in rate limits in one test never hit another. */
+export const nextClientIp = () => `10.9.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+
+/** The `name=value` of the session cookie a response sets, exactly as the browser would send it back. */
+export function sessionCookieOf(setCookie: string | string[] | undefined): string {
+  const cookies = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  const session = cookies.find((cookie) => cookie.startsWith("better-auth.session_token="));
+  if (!session) throw new Error("the response set no session cookie");
+  return session.split(";")[0] ?? "";
+}
+
+/** Opens the test database (PGlite in memory, or the run's PostgreSQL database) and builds the app. */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const databaseUrl = inject("databaseUrl");
+  const database = await openDatabase(
+    databaseUrl
+      ? { kind: "postgres", url: databaseUrl, poolSize: 4 }
+      : { kind: "pglite", dataDir: undefined },
+  );
+  const config: Config = {
+    ...loadConfig({ DATA_DIR: "/tmp/portico-test-unused", AUTH_SECRET: "t".repeat(40) }),
+    publicUrl: TEST_ORIGIN,
+    trustProxy: true,
+    logLevel: "silent",
+    ...overrides,
+  };
+  const app = await buildApp({ config, db: database.db });
+  await app.ready();
+
+  const request: TestApp["request"] = ({ cookie, headers, ...options }) =>
+    app.inject({
+      ...options,
+      headers: {
+        origin: TEST_ORIGIN,
+        "x-forwarded-for": "10.0.0.1",
+        ...(cookie ? { cookie } : {}),
+        ...headers,
+      },
+    });
+
+  const signIn = async (email: string, password = TEST_PASSWORD) => {
+    const response = await request({
+      method: "POST",
+      url: "/api/auth/sign-in/email",
+      headers: { "x-forwarded-for": nextClientIp() },
+      payload: { email, password },
+    });
+    if (response.statusCode !== 200) {
+      throw new Error(`sign-in of ${email} failed: ${response.statusCode} ${response.body}`);
+    }
+    return sessionCookieOf(response.headers["set-cookie"]);
+  };
+
+  return {
+    app,
+    database,
+    config,
+    signIn,
+    request,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
