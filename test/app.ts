@@ -1,4 +1,5 @@
-import type { FastifyInstance, InjectOptions } from "fastify";
+import { randomInt } from "node:crypto";
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { inject } from "vitest";
 import { buildApp } from "../src/server/app.js";
 import { type Config, loadConfig } from "../src/server/config.js";
@@ -14,13 +15,18 @@ export type TestApp = {
   /** Signs in and returns the Cookie header value for later requests. */
   signIn: (email: string, password?: string) => Promise<string>;
   /** `app.inject` with our Origin and, when given, a session cookie. */
-  request: (options: InjectOptions & { cookie?: string }) => ReturnType<FastifyInstance["inject"]>;
+  request: (options: InjectOptions & { cookie?: string }) => Promise<LightMyRequestResponse>;
   close: () => Promise<void>;
 };
 
-let ipCounter = 0;
+// Each test file starts at its own random address: files run against one PostgreSQL database
+// share its rate-limit rows, and one file's sign-ins must not count against another's.
+let ipCounter = randomInt(1 << 16, 1 << 22);
 /** A distinct client address per sign-in, so sign-in rate limits in one test never hit another. */
-export const nextClientIp = () => `10.9.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+export const nextClientIp = () => {
+  const n = ++ipCounter;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
 
 /** The `name=value` of the session cookie a response sets, exactly as the browser would send it back. */
 export function sessionCookieOf(setCookie: string | string[] | undefined): string {

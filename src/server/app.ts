@@ -72,6 +72,16 @@ export async function buildApp({
     }
   });
 
+  // While shutting down, answers in flight close their connection, so keep-alive sockets
+  // do not hold the process open after the last response.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
+
   await app.register(swagger, {
     openapi: {
       info: { title: "Portico API", version: "0.1.0" },

@@ -33,6 +33,10 @@ async function main() {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, "shutting down: finishing requests in flight");
+    setTimeout(() => {
+      app.log.error("shutdown took longer than 10 s; exiting anyway");
+      process.exit(1);
+    }, 10_000).unref();
     // close() stops accepting connections and waits for requests in flight.
     await app.close();
     await database.close();

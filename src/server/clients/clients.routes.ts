@@ -18,7 +18,8 @@ import { createContact, deleteContact, listContacts, updateContact } from "./con
 export async function clientRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app.deps;
-  app.addHook("preHandler", requireStaff);
+  // onRequest, not preHandler: without a session the answer is 401 before any input is validated.
+  app.addHook("onRequest", requireStaff);
 
   routes.get(
     "/api/clients",
@@ -89,9 +90,7 @@ export async function clientRoutes(app: FastifyInstance) {
     async (request, reply) =>
       reply
         .status(201)
-        .send(
-          await createContact(db, staffOf(request), request.params.clientId, request.body),
-        ),
+        .send(await createContact(db, staffOf(request), request.params.clientId, request.body)),
   );
 
   routes.put(

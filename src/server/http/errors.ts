@@ -17,8 +17,7 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError("not_found", 404, `${what} was not found.`);
 export const forbidden = (message = "You are not allowed to do that.") =>
   new AppError("forbidden", 403, message);
-export const unauthenticated = () =>
-  new AppError("unauthenticated", 401, "Sign in to continue.");
+export const unauthenticated = () => new AppError("unauthenticated", 401, "Sign in to continue.");
 
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {

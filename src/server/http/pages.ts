@@ -38,7 +38,10 @@ export async function servePages(app: FastifyInstance) {
     } else if (!signedIn) {
       return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`);
     }
-    return reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(indexHtml);
+    return reply
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-cache")
+      .send(indexHtml);
   });
 }
 

@@ -14,7 +14,9 @@ async function seed() {
       return;
     }
     await seedDemoData(database.db);
-    console.log(["Demo data seeded. Sign-ins (password: demo-password):", ...demoSignIns()].join("\n"));
+    console.log(
+      ["Demo data seeded. Sign-ins (password: demo-password):", ...demoSignIns()].join("\n"),
+    );
   } finally {
     await database.close();
   }

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["e2e/**/*.e2e.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
+    // Each file starts its own server and browser; two at once is what two cores can carry.
+    maxWorkers: 2,
+  },
+});

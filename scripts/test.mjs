@@ -1,0 +1,65 @@
+// `npm test`: every suite, one summary. Unit and integration tests run on embedded PGlite and,
+// when TEST_DATABASE_URL is set, again on that PostgreSQL server; then the browser tests run
+// against the freshly built app. Ends with one line: "N passed, N failed".
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dirname, "..");
+const resultsDir = join(root, ".test-results");
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const extraArgs = process.argv.slice(2);
+const suites = [
+  { name: "server (PGlite)", args: [], env: { TEST_DATABASE_URL: "" } },
+  ...(process.env.TEST_DATABASE_URL ? [{ name: "server (PostgreSQL)", args: [], env: {} }] : []),
+  { name: "browser", args: ["--config", "e2e/vitest.config.ts"], env: {}, needsBuild: true },
+];
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let exitCode = 0;
+
+for (const [index, suite] of suites.entries()) {
+  if (suite.needsBuild) {
+    console.log("\n▶ building the web app for the browser tests");
+    const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
+    if (build.status !== 0) {
+      console.log("✗ the web app did not build");
+      failed += 1;
+      exitCode = 1;
+      continue;
+    }
+  }
+  console.log(`\n▶ ${suite.name}`);
+  const report = join(resultsDir, `suite-${index}.json`);
+  const run = spawnSync(
+    "npx",
+    [
+      "vitest",
+      "run",
+      ...suite.args,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+      ...extraArgs,
+    ],
+    { cwd: root, stdio: "inherit", env: { ...process.env, ...suite.env } },
+  );
+  if (existsSync(report)) {
+    const result = JSON.parse(readFileSync(report, "utf8"));
+    passed += result.numPassedTests;
+    failed += result.numFailedTests;
+    skipped += result.numPendingTests + (result.numTodoTests ?? 0);
+    // A suite that failed to load files counts as a failure even with no failed test.
+    if (run.status !== 0 && result.numFailedTests === 0) failed += 1;
+  } else {
+    failed += 1;
+  }
+  if (run.status !== 0) exitCode = run.status ?? 1;
+}
+
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(exitCode);

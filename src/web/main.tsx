@@ -1,0 +1,33 @@
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { RouterProvider } from "react-router";
+import { isUnauthenticated } from "./api.js";
+import "./app.css";
+import { router } from "./routes.js";
+
+/** A session that ends while the app is open sends the user back to sign-in, to return here after. */
+function onApiError(error: unknown) {
+  if (isUnauthenticated(error) && window.location.pathname !== "/sign-in") {
+    const next = window.location.pathname + window.location.search;
+    window.location.assign(`/sign-in?next=${encodeURIComponent(next)}`);
+  }
+}
+
+const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onApiError }),
+  mutationCache: new MutationCache({ onError: onApiError }),
+  defaultOptions: {
+    queries: { retry: (count, error) => !isUnauthenticated(error) && count < 2, staleTime: 10_000 },
+  },
+});
+
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root");
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,138 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Plus, Search } from "lucide-react";
+import { type FormEvent, useDeferredValue, useState } from "react";
+import { Link, useNavigate } from "react-router";
+import type { Client } from "../../shared/api/clients.js";
+import { ApiRequestError, api } from "../api.js";
+import { Button } from "../ui/Button.js";
+import { Dialog } from "../ui/Dialog.js";
+import { TextField } from "../ui/TextField.js";
+import { usePageTitle } from "../ui/usePageTitle.js";
+import { useClientList } from "./clients.queries.js";
+
+export function ClientListPage() {
+  usePageTitle("Clients");
+  const [search, setSearch] = useState("");
+  const deferredSearch = useDeferredValue(search.trim());
+  const clients = useClientList(deferredSearch);
+  const [adding, setAdding] = useState(false);
+
+  return (
+    <main className="mx-auto w-full max-w-4xl p-6">
+      <div className="flex items-center justify-between gap-4">
+        <h1 className="text-2xl font-semibold">Clients</h1>
+        <Button onClick={() => setAdding(true)}>
+          <Plus aria-hidden size={16} /> Add client
+        </Button>
+      </div>
+      <div className="relative mt-6 max-w-sm">
+        <Search aria-hidden size={16} className="absolute top-2.5 left-3 text-slate-500" />
+        <label htmlFor="client-filter" className="sr-only">
+          Filter by name
+        </label>
+        <input
+          id="client-filter"
+          type="search"
+          placeholder="Filter by name"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          className="w-full rounded-md border border-slate-400 py-2 pr-3 pl-9 text-sm"
+        />
+      </div>
+      {clients.isError ? (
+        <p role="alert" className="mt-6 text-red-800">
+          {clients.error.message}
+        </p>
+      ) : (
+        <table className="mt-6 w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-left text-sm">
+          <thead className="bg-slate-100 text-slate-700">
+            <tr>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Name
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Contacts
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {clients.data?.clients.map((client) => (
+              <tr key={client.id} className="border-t border-slate-200">
+                <td className="px-4 py-2">
+                  <Link
+                    to={`/clients/${client.id}`}
+                    className="font-medium text-blue-800 hover:underline"
+                  >
+                    {client.name}
+                  </Link>
+                </td>
+                <td className="px-4 py-2">{client.contactCount}</td>
+              </tr>
+            ))}
+            {clients.data?.clients.length === 0 && (
+              <tr>
+                <td colSpan={2} className="px-4 py-6 text-center text-slate-600">
+                  {deferredSearch ? `No client matches “${deferredSearch}”.` : "No clients yet."}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+      <AddClientDialog open={adding} onOpenChange={setAdding} />
+    </main>
+  );
+}
+
+function AddClientDialog({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const create = useMutation({
+    mutationFn: (name: string) => api<Client>("POST", "/api/clients", { name }),
+    onSuccess: async (client) => {
+      await queryClient.invalidateQueries({ queryKey: ["clients", "list"] });
+      onOpenChange(false);
+      navigate(`/clients/${client.id}`);
+    },
+  });
+  const fieldError = create.error instanceof ApiRequestError ? create.error.fields.name : undefined;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    create.mutate(String(new FormData(event.currentTarget).get("name") ?? ""));
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) create.reset();
+        onOpenChange(next);
+      }}
+      title="Add client"
+    >
+      <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
+        <TextField label="Name" name="name" autoComplete="organization" error={fieldError} />
+        {create.error && !fieldError && (
+          <p role="alert" className="text-sm text-red-800">
+            {create.error.message}
+          </p>
+        )}
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => onOpenChange(false)}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={create.isPending}>
+            Add client
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

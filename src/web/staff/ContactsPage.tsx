@@ -1,0 +1,149 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Pencil, Plus, Trash2 } from "lucide-react";
+import { useState } from "react";
+import { useParams } from "react-router";
+import type { Contact, PortalStatus } from "../../shared/api/clients.js";
+import { api } from "../api.js";
+import { Button } from "../ui/Button.js";
+import { ConfirmDialog } from "../ui/ConfirmDialog.js";
+import { usePageTitle } from "../ui/usePageTitle.js";
+import { ContactDialog } from "./ContactDialog.js";
+import { clientKeys, useClient, useContacts } from "./clients.queries.js";
+
+const portalStatusLabel: Record<PortalStatus, string> = {
+  none: "No access",
+  invited: "Invited",
+  active: "Active",
+  revoked: "Revoked",
+};
+
+const portalStatusStyle: Record<PortalStatus, string> = {
+  none: "bg-slate-100 text-slate-700",
+  invited: "bg-amber-100 text-amber-900",
+  active: "bg-green-100 text-green-900",
+  revoked: "bg-red-100 text-red-900",
+};
+
+type Editing = { mode: "add" } | { mode: "edit"; contact: Contact } | null;
+
+export function ContactsPage() {
+  const { clientId = "" } = useParams();
+  const client = useClient(clientId);
+  const contacts = useContacts(clientId);
+  usePageTitle(`Contacts · ${client.data?.name ?? "Client"}`);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [removing, setRemoving] = useState<Contact | null>(null);
+  const queryClient = useQueryClient();
+
+  const remove = useMutation({
+    mutationFn: (contact: Contact) =>
+      api("DELETE", `/api/clients/${clientId}/contacts/${contact.id}`),
+    onSuccess: async () => {
+      setRemoving(null);
+      await queryClient.invalidateQueries({ queryKey: ["clients"] });
+    },
+  });
+
+  return (
+    <section aria-labelledby="contacts-heading">
+      <div className="flex items-center justify-between gap-4">
+        <h2 id="contacts-heading" className="text-lg font-semibold">
+          Contacts
+        </h2>
+        <Button onClick={() => setEditing({ mode: "add" })}>
+          <Plus aria-hidden size={16} /> Add contact
+        </Button>
+      </div>
+      {contacts.isError ? (
+        <p role="alert" className="mt-4 text-red-800">
+          {contacts.error.message}
+        </p>
+      ) : (
+        <table className="mt-4 w-full rounded-lg border border-slate-200 bg-white text-left text-sm">
+          <thead className="bg-slate-100 text-slate-700">
+            <tr>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Name
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Email
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Portal access
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {contacts.data?.contacts.map((contact) => (
+              <tr key={contact.id} className="border-t border-slate-200">
+                <td className="px-4 py-2 font-medium">{contact.name}</td>
+                <td className="px-4 py-2">
+                  {contact.email ?? <span className="text-slate-600">No e-mail</span>}
+                </td>
+                <td className="px-4 py-2">
+                  <span
+                    className={`rounded-full px-2 py-0.5 text-xs font-medium ${portalStatusStyle[contact.portalStatus]}`}
+                  >
+                    {portalStatusLabel[contact.portalStatus]}
+                  </span>
+                </td>
+                <td className="px-4 py-2 text-right whitespace-nowrap">
+                  <Button
+                    variant="ghost"
+                    aria-label={`Edit ${contact.name}`}
+                    onClick={() => setEditing({ mode: "edit", contact })}
+                  >
+                    <Pencil aria-hidden size={16} /> Edit
+                  </Button>
+                  <Button
+                    variant="ghost"
+                    aria-label={`Remove ${contact.name}`}
+                    onClick={() => setRemoving(contact)}
+                  >
+                    <Trash2 aria-hidden size={16} /> Remove
+                  </Button>
+                </td>
+              </tr>
+            ))}
+            {contacts.data?.contacts.length === 0 && (
+              <tr>
+                <td colSpan={4} className="px-4 py-6 text-center text-slate-600">
+                  No contacts yet. Add the people you work with at this client.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+      {editing && (
+        <ContactDialog
+          clientId={clientId}
+          contact={editing.mode === "edit" ? editing.contact : undefined}
+          onClose={() => setEditing(null)}
+          onSaved={() => queryClient.invalidateQueries({ queryKey: clientKeys.contacts(clientId) })}
+        />
+      )}
+      <ConfirmDialog
+        open={removing !== null}
+        onOpenChange={(open) => {
+          if (!open) {
+            setRemoving(null);
+            remove.reset();
+          }
+        }}
+        title={`Remove ${removing?.name ?? "contact"}?`}
+        description={
+          remove.error
+            ? remove.error.message
+            : "The contact is removed from this client. This cannot be undone."
+        }
+        confirmLabel="Remove"
+        busy={remove.isPending}
+        onConfirm={() => removing && remove.mutate(removing)}
+      />
+    </section>
+  );
+}
