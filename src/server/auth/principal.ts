@@ -65,7 +65,7 @@ export async function resolvePrincipal(
   return member ? { kind: "staff", userId: found.user.id, ...member } : null;
 }
 
-/** preHandler for staff routes: 401 without a session, 403 for a contact's session. */
+/** Hook for staff routes (run on request, before validation): 401 without a session, 403 for a contact. */
 export async function requireStaff(request: FastifyRequest, _reply: FastifyReply) {
   const { auth, db } = request.server.deps;
   request.principal = await resolvePrincipal(auth, db, request);

@@ -4,8 +4,10 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -157,5 +159,115 @@ export const contacts = pgTable(
       .on(table.clientId, sql`lower(${table.email})`)
       .where(sql`${table.email} is not null`),
     index("contacts_user_id_idx").on(table.userId),
+  ],
+);
+
+// --- Messaging ---
+
+export const conversationKind = pgEnum("conversation_kind", ["all_contacts", "direct"]);
+
+/**
+ * A thread of a client: one "All Contacts" per client, one "direct" per contact. `lastSeq`
+ * numbers every message (what staff see); `lastPublicSeq` numbers only those contacts may see.
+ */
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    clientId: uuid("client_id")
+      .notNull()
+      .references(() => clients.id, { onDelete: "cascade" }),
+    kind: conversationKind("kind").notNull(),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    lastSeq: integer("last_seq").notNull().default(0),
+    lastPublicSeq: integer("last_public_seq").notNull().default(0),
+    lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("conversations_client_idx").on(table.firmId, table.clientId),
+    uniqueIndex("conversations_one_all_contacts_per_client")
+      .on(table.clientId)
+      .where(sql`${table.kind} = 'all_contacts'`),
+    uniqueIndex("conversations_one_direct_per_contact")
+      .on(table.clientId, table.contactId)
+      .where(sql`${table.kind} = 'direct'`),
+  ],
+);
+
+export const authorKind = pgEnum("author_kind", ["staff", "contact"]);
+
+export const messages = pgTable(
+  "messages",
+  {
+    /** May be chosen by the sender, so a retried send is stored once. */
+    id: uuid("id").primaryKey(),
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    /** Null for internal notes: contacts' numbering has no gap where a note sits. */
+    publicSeq: integer("public_seq"),
+    authorKind: authorKind("author_kind").notNull(),
+    authorStaffId: uuid("author_staff_id").references(() => staff.id, { onDelete: "set null" }),
+    authorContactId: uuid("author_contact_id").references(() => contacts.id, {
+      onDelete: "set null",
+    }),
+    internal: boolean("internal").notNull().default(false),
+    body: jsonb("body").notNull(),
+    bodyText: text("body_text").notNull(),
+    createdAt: createdAt(),
+    editedAt: timestamp("edited_at", { withTimezone: true }),
+    version: integer("version").notNull().default(1),
+  },
+  (table) => [
+    uniqueIndex("messages_conversation_seq").on(table.conversationId, table.seq),
+    uniqueIndex("messages_conversation_public_seq")
+      .on(table.conversationId, table.publicSeq)
+      .where(sql`${table.publicSeq} is not null`),
+  ],
+);
+
+export const readerKind = pgEnum("reader_kind", ["staff", "contact"]);
+
+/** How far a reader has read, in their own numbering (`seq` for staff, `publicSeq` for contacts). */
+export const readCursors = pgTable(
+  "read_cursors",
+  {
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    readerKind: readerKind("reader_kind").notNull(),
+    readerId: uuid("reader_id").notNull(),
+    lastReadSeq: integer("last_read_seq").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.conversationId, table.readerKind, table.readerId] })],
+);
+
+export const mentions = pgTable(
+  "mentions",
+  {
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    staffId: uuid("staff_id")
+      .notNull()
+      .references(() => staff.id, { onDelete: "cascade" }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.messageId, table.staffId] }),
+    index("mentions_staff_idx").on(table.staffId),
   ],
 );

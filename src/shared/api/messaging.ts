@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { richTextDocSchema } from "../rich-text/document.js";
+import { portalStatusSchema } from "./clients.js";
+
+export const conversationKindSchema = z.enum(["all_contacts", "direct"]);
+export type ConversationKind = z.infer<typeof conversationKindSchema>;
+
+/** Unread counts stop here; the UI shows "99+" past it. */
+export const UNREAD_CAP = 100;
+export const MESSAGE_PAGE_SIZE = 50;
+
+export const authorSchema = z.object({
+  kind: z.enum(["staff", "contact"]),
+  id: z.uuid(),
+  name: z.string(),
+});
+
+export const messageSchema = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  /** Position in the conversation, in the reader's own numbering (contacts never see notes). */
+  seq: z.number().int(),
+  author: authorSchema,
+  internal: z.boolean(),
+  body: richTextDocSchema,
+  createdAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable(),
+  version: z.number().int(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const conversationContactSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  portalStatus: portalStatusSchema,
+});
+
+export const conversationSchema = z.object({
+  id: z.uuid(),
+  clientId: z.uuid(),
+  kind: conversationKindSchema,
+  title: z.string(),
+  contact: conversationContactSchema.nullable(),
+  lastSeq: z.number().int(),
+  lastReadSeq: z.number().int(),
+  unreadCount: z.number().int(),
+  lastMessage: z
+    .object({
+      preview: z.string(),
+      internal: z.boolean(),
+      authorName: z.string(),
+      createdAt: z.iso.datetime(),
+    })
+    .nullable(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const conversationListSchema = z.object({
+  conversations: z.array(conversationSchema),
+  /** Contacts that have no direct conversation yet: what "New Direct Message" offers. */
+  contactsWithoutDirect: z.array(conversationContactSchema),
+  unreadTotal: z.number().int(),
+});
+export type ConversationList = z.infer<typeof conversationListSchema>;
+
+export const createConversationBodySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("all_contacts") }),
+  z.object({ kind: z.literal("direct"), contactId: z.uuid("Choose a contact.") }),
+]);
+export type CreateConversationBody = z.infer<typeof createConversationBodySchema>;
+
+export const conversationParamsSchema = z.object({
+  conversationId: z.uuid("Not a valid conversation id."),
+});
+export const messageParamsSchema = z.object({ messageId: z.uuid("Not a valid message id.") });
+
+export const messagePageQuerySchema = z.object({
+  /** Keyset paging: messages with `seq` below this, newest first from the server's side. */
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(MESSAGE_PAGE_SIZE).default(MESSAGE_PAGE_SIZE),
+});
+
+export const messagePageSchema = z.object({
+  /** Oldest first. */
+  messages: z.array(messageSchema),
+  hasOlder: z.boolean(),
+});
+export type MessagePage = z.infer<typeof messagePageSchema>;
+
+export const sendMessageBodySchema = z.object({
+  /** Chosen by the sender, so a retried send stores one message. */
+  id: z.uuid("A message id must be a UUID."),
+  body: richTextDocSchema,
+  internal: z.boolean().default(false),
+});
+export type SendMessageBody = z.input<typeof sendMessageBodySchema>;
+
+export const editMessageBodySchema = z.object({
+  body: richTextDocSchema,
+  /** The version the editor started from; a newer one on the server answers 409. */
+  version: z.number().int().positive(),
+});
+export type EditMessageBody = z.infer<typeof editMessageBodySchema>;
+
+export const markReadBodySchema = z.object({ seq: z.number().int().min(0) });
+
+export const teamMemberSchema = z.object({ id: z.uuid(), name: z.string() });
+export type TeamMember = z.infer<typeof teamMemberSchema>;

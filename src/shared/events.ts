@@ -1,0 +1,19 @@
+import type { Conversation, Message } from "./api/messaging.js";
+
+/**
+ * Every realtime event the server sends, with its payload: one map for server and web.
+ * `seq` numbers are in the receiver's numbering, so a client can tell when it missed one.
+ */
+export type ServerEvents = {
+  "message.created": { clientId: string; conversationId: string; message: Message };
+  "message.updated": { clientId: string; conversationId: string; message: Message };
+  "message.deleted": { clientId: string; conversationId: string; messageId: string };
+  "conversation.created": { clientId: string; conversation: Pick<Conversation, "id" | "kind"> };
+  /** Sent to the reader's own sockets, so badges agree across their tabs. */
+  "conversation.read": { clientId: string; conversationId: string; lastReadSeq: number };
+};
+
+export type ServerEventName = keyof ServerEvents;
+export type ServerEvent = {
+  [Name in ServerEventName]: { type: Name; data: ServerEvents[Name] };
+}[ServerEventName];
