@@ -4,6 +4,7 @@ import { inject } from "vitest";
 import { buildApp } from "../src/server/app.js";
 import { type Config, loadConfig } from "../src/server/config.js";
 import { type DatabaseHandle, openDatabase } from "../src/server/db/connect.js";
+import { createMemoryEventBus, type EventBus } from "../src/server/realtime/event-bus.js";
 import { TEST_PASSWORD } from "./factories.js";
 
 export const TEST_ORIGIN = "http://portico.test";
@@ -12,6 +13,7 @@ export type TestApp = {
   app: FastifyInstance;
   database: DatabaseHandle;
   config: Config;
+  bus: EventBus;
   /** Signs in and returns the Cookie header value for later requests. */
   signIn: (email: string, password?: string) => Promise<string>;
   /** `app.inject` with our Origin and, when given, a session cookie. */
@@ -51,7 +53,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     logLevel: "silent",
     ...overrides,
   };
-  const app = await buildApp({ config, db: database.db });
+  const bus = createMemoryEventBus();
+  const app = await buildApp({ config, db: database.db, bus });
   await app.ready();
 
   const request: TestApp["request"] = ({ cookie, headers, ...options }) =>
@@ -82,6 +85,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     app,
     database,
     config,
+    bus,
     signIn,
     request,
     close: async () => {

@@ -15,8 +15,11 @@ import type { Database } from "./db/connect.js";
 import { errorBody, registerErrorHandling } from "./http/errors.js";
 import { isTrustedOrigin } from "./http/origin.js";
 import { servePages } from "./http/pages.js";
+import { messagingRoutes } from "./messaging/messaging.routes.js";
+import type { EventBus } from "./realtime/event-bus.js";
+import { realtimeRoutes } from "./realtime/realtime.routes.js";
 
-export type AppDeps = { config: Config; db: Database; auth: Auth };
+export type AppDeps = { config: Config; db: Database; auth: Auth; bus: EventBus };
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -26,13 +29,15 @@ declare module "fastify" {
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** Builds the Fastify app; the caller owns the database and closes it after the app. */
+/** Builds the Fastify app; the caller owns the database and the bus and closes them after the app. */
 export async function buildApp({
   config,
   db,
+  bus,
 }: {
   config: Config;
   db: Database;
+  bus: EventBus;
 }): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -40,7 +45,7 @@ export async function buildApp({
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorate("deps", { config, db, auth: createAuth({ db, config }) });
+  app.decorate("deps", { config, db, bus, auth: createAuth({ db, config }) });
   app.decorateRequest("principal", null);
   registerErrorHandling(app);
 
@@ -99,6 +104,8 @@ export async function buildApp({
   await app.register(websocket, { options: { perMessageDeflate: false } });
   await app.register(authRoutes);
   await app.register(clientRoutes);
+  await app.register(messagingRoutes);
+  await app.register(realtimeRoutes);
   await servePages(app);
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,6 +1,7 @@
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { databaseTargetFor, openDatabase } from "./db/connect.js";
+import { createMemoryEventBus } from "./realtime/event-bus.js";
 import { demoSignIns, isDatabaseEmpty, seedDemoData } from "./seed/demo-data.js";
 
 async function main() {
@@ -8,7 +9,8 @@ async function main() {
   const database = await openDatabase(databaseTargetFor(config));
   if (await isDatabaseEmpty(database.db)) await seedDemoData(database.db);
 
-  const app = await buildApp({ config, db: database.db });
+  const bus = createMemoryEventBus();
+  const app = await buildApp({ config, db: database.db, bus });
   await app.listen({ port: config.port, host: config.host });
 
   const { port } = app.server.address() as { port: number };
@@ -39,6 +41,7 @@ async function main() {
     }, 10_000).unref();
     // close() stops accepting connections and waits for requests in flight.
     await app.close();
+    await bus.close();
     await database.close();
     process.exit(0);
   };

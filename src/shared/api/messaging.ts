@@ -94,6 +94,7 @@ export const sendMessageBodySchema = z.object({
   internal: z.boolean().default(false),
 });
 export type SendMessageBody = z.input<typeof sendMessageBodySchema>;
+export type SendMessageInput = z.infer<typeof sendMessageBodySchema>;
 
 export const editMessageBodySchema = z.object({
   body: richTextDocSchema,

@@ -19,6 +19,8 @@ export type RichTextDoc = RichTextNode & { type: "doc" };
  * checks it node by node against the editor's own schema (see `richTextExtensions`).
  */
 export const richTextDocSchema = z
-  .object({ type: z.literal("doc"), content: z.array(z.looseObject({ type: z.string() })) })
-  .loose()
-  .transform((doc) => doc as RichTextDoc);
+  .object({
+    type: z.literal("doc", "A message body must be a document."),
+    content: z.array(z.looseObject({ type: z.string() })).optional(),
+  })
+  .loose();

@@ -1,0 +1,111 @@
+import { getSchema } from "@tiptap/core";
+import { Node as ProseMirrorNode } from "@tiptap/pm/model";
+import {
+  MAX_MESSAGE_JSON_BYTES,
+  MAX_MESSAGE_TEXT_LENGTH,
+  type RichTextDoc,
+  type RichTextNode,
+} from "../../shared/rich-text/document.js";
+import { richTextExtensions } from "../../shared/rich-text/extensions.js";
+import { isAllowedHref } from "../../shared/rich-text/links.js";
+import { AppError } from "../http/errors.js";
+
+const schema = getSchema(richTextExtensions());
+
+const invalidBody = (message: string) => new AppError("invalid_body", 400, message);
+
+export type ParsedMessageBody = {
+  /** The document as the schema understands it (unknown attributes dropped). */
+  doc: RichTextDoc;
+  /** Plain text with mentions as "@Name": previews, e-mails and search. */
+  text: string;
+  /** Staff ids named by mentions, without duplicates. */
+  mentionedStaffIds: string[];
+};
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Looks up the names of the given staff ids within the sender's firm; unknown ids are absent. */
+export type MentionDirectory = (staffIds: string[]) => Promise<Map<string, string>>;
+
+/**
+ * Checks a message body against the editor's schema and our own limits, and writes each
+ * mention's label from the directory, so a mention always shows the member's real name.
+ * Throws a 400 AppError with a specific code; the caller stores nothing when this throws.
+ */
+export async function parseMessageBody(
+  json: unknown,
+  mentionDirectory: MentionDirectory,
+): Promise<ParsedMessageBody> {
+  if (Buffer.byteLength(JSON.stringify(json)) > MAX_MESSAGE_JSON_BYTES) {
+    throw new AppError("message_too_large", 400, "The message is too large to send.");
+  }
+  const content = (json as { content?: unknown[] } | null)?.content;
+  if (Array.isArray(content) && content.length === 0) {
+    throw new AppError("empty_message", 400, "Write something before sending.");
+  }
+  let doc: ProseMirrorNode;
+  try {
+    doc = ProseMirrorNode.fromJSON(schema, json);
+    doc.check();
+  } catch (error) {
+    throw invalidBody(
+      `The message contains something the editor does not allow (${(error as Error).message}).`,
+    );
+  }
+  if (doc.type.name !== "doc") throw invalidBody("A message body must be a document.");
+
+  const mentionedStaffIds = new Set<string>();
+  doc.descendants((node) => {
+    for (const mark of node.marks) {
+      if (mark.type.name === "link" && !isAllowedHref(mark.attrs.href)) {
+        throw new AppError(
+          "unsafe_link",
+          400,
+          "Links must start with http://, https:// or mailto:.",
+        );
+      }
+    }
+    if (node.type.name === "mention") {
+      const id = node.attrs.id;
+      if (typeof id !== "string" || !uuidPattern.test(id)) {
+        throw new AppError("unknown_mention", 400, "A mention does not name a team member.");
+      }
+      mentionedStaffIds.add(id.toLowerCase());
+    }
+  });
+
+  const names = await mentionDirectory([...mentionedStaffIds]);
+  if ([...mentionedStaffIds].some((id) => !names.has(id))) {
+    throw new AppError("unknown_mention", 400, "A mention does not name a member of your team.");
+  }
+  doc = relabelMentions(doc, names);
+
+  const text = doc.textBetween(0, doc.content.size, "\n", (leaf) =>
+    leaf.type.name === "mention" ? `@${leaf.attrs.label ?? ""}` : "",
+  );
+  if (text.trim().length === 0) {
+    throw new AppError("empty_message", 400, "Write something before sending.");
+  }
+  if (text.length > MAX_MESSAGE_TEXT_LENGTH) {
+    throw new AppError(
+      "message_too_long",
+      400,
+      `A message can have at most ${MAX_MESSAGE_TEXT_LENGTH.toLocaleString("en")} characters.`,
+    );
+  }
+  return { doc: doc.toJSON() as RichTextDoc, text, mentionedStaffIds: [...mentionedStaffIds] };
+}
+
+function relabelMentions(doc: ProseMirrorNode, names: Map<string, string>): ProseMirrorNode {
+  if (names.size === 0) return doc;
+  const json = doc.toJSON() as RichTextDoc;
+  const visit = (node: RichTextNode) => {
+    if (node.type === "mention" && node.attrs) {
+      node.attrs.label = names.get(String(node.attrs.id).toLowerCase());
+    }
+    node.content?.forEach(visit);
+  };
+  visit(json);
+  return ProseMirrorNode.fromJSON(schema, json);
+}

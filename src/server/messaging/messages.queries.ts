@@ -1,0 +1,73 @@
+import { eq, sql } from "drizzle-orm";
+import type { Message } from "../../shared/api/messaging.js";
+import type { RichTextDoc } from "../../shared/rich-text/document.js";
+import type { Queryable } from "../db/connect.js";
+import { contacts, messages, staff, user } from "../db/schema.js";
+
+const authorStaff = staff;
+
+/** Columns that make a message view: the row plus its author's current name. */
+export const messageViewColumns = {
+  id: messages.id,
+  conversationId: messages.conversationId,
+  seq: messages.seq,
+  publicSeq: messages.publicSeq,
+  authorKind: messages.authorKind,
+  authorStaffId: messages.authorStaffId,
+  authorContactId: messages.authorContactId,
+  authorName: sql<string>`coalesce(${user.name}, ${contacts.name}, 'Former member')`,
+  internal: messages.internal,
+  body: messages.body,
+  createdAt: messages.createdAt,
+  editedAt: messages.editedAt,
+  version: messages.version,
+};
+
+export type MessageRow = {
+  id: string;
+  conversationId: string;
+  seq: number;
+  publicSeq: number | null;
+  authorKind: "staff" | "contact";
+  authorStaffId: string | null;
+  authorContactId: string | null;
+  authorName: string;
+  internal: boolean;
+  body: unknown;
+  createdAt: Date;
+  editedAt: Date | null;
+  version: number;
+};
+
+/** Selects messages with their authors' names; the caller adds the where, order and limit. */
+export function selectMessageViews(db: Queryable) {
+  return db
+    .select(messageViewColumns)
+    .from(messages)
+    .leftJoin(authorStaff, eq(authorStaff.id, messages.authorStaffId))
+    .leftJoin(user, eq(user.id, authorStaff.userId))
+    .leftJoin(contacts, eq(contacts.id, messages.authorContactId));
+}
+
+/** Stands in for an author whose record was removed; it matches nobody's id. */
+const FORMER_AUTHOR_ID = "00000000-0000-0000-0000-000000000000";
+
+/** A message as staff see it: numbered by `seq`. */
+export function toStaffMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    author: {
+      kind: row.authorKind,
+      id:
+        (row.authorKind === "staff" ? row.authorStaffId : row.authorContactId) ?? FORMER_AUTHOR_ID,
+      name: row.authorName,
+    },
+    internal: row.internal,
+    body: row.body as RichTextDoc,
+    createdAt: row.createdAt.toISOString(),
+    editedAt: row.editedAt?.toISOString() ?? null,
+    version: row.version,
+  };
+}

@@ -1,0 +1,271 @@
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type {
+  EditMessageBody,
+  Message,
+  MessagePage,
+  SendMessageInput,
+} from "../../shared/api/messaging.js";
+import type { StaffPrincipal } from "../auth/principal.js";
+import type { Database, Queryable } from "../db/connect.js";
+import { isUniqueViolation } from "../db/errors.js";
+import { conversations, mentions, messages, readCursors, staff, user } from "../db/schema.js";
+import { AppError, forbidden, notFound } from "../http/errors.js";
+import type { EventBus } from "../realtime/event-bus.js";
+import { publishEvent, topics } from "../realtime/topics.js";
+import { getStaffConversation } from "./conversations.service.js";
+import { type MentionDirectory, parseMessageBody } from "./message-body.js";
+import { selectMessageViews, toStaffMessage } from "./messages.queries.js";
+import { visibleMessages } from "./visibility.js";
+
+/** Mentions may name only staff of the sender's own firm. */
+function firmMentionDirectory(db: Database, firmId: string): MentionDirectory {
+  return async (staffIds) => {
+    if (staffIds.length === 0) return new Map();
+    const rows = await db
+      .select({ id: staff.id, name: user.name })
+      .from(staff)
+      .innerJoin(user, eq(user.id, staff.userId))
+      .where(and(eq(staff.firmId, firmId), inArray(staff.id, staffIds)));
+    return new Map(rows.map((row) => [row.id, row.name]));
+  };
+}
+
+/** Keyset page of a conversation, newest page first when `before` is not given. */
+export async function listMessages(
+  db: Database,
+  principal: StaffPrincipal,
+  conversationId: string,
+  page: { before?: number; limit: number },
+): Promise<MessagePage> {
+  await getStaffConversation(db, principal, conversationId);
+  const rows = await selectMessageViews(db)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        visibleMessages(principal),
+        page.before ? lt(messages.seq, page.before) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.seq))
+    .limit(page.limit + 1);
+  return {
+    messages: rows.slice(0, page.limit).reverse().map(toStaffMessage),
+    hasOlder: rows.length > page.limit,
+  };
+}
+
+async function findStaffMessage(db: Queryable, principal: StaffPrincipal, messageId: string) {
+  const [row] = await selectMessageViews(db).where(
+    and(eq(messages.id, messageId), visibleMessages(principal)),
+  );
+  return row;
+}
+
+/** Moves a reader's cursor forward (never back) in their own numbering. */
+async function advanceStaffCursor(
+  db: Queryable,
+  principal: StaffPrincipal,
+  conversationId: string,
+  seq: number,
+) {
+  await db
+    .insert(readCursors)
+    .values({
+      firmId: principal.firmId,
+      conversationId,
+      readerKind: "staff",
+      readerId: principal.staffId,
+      lastReadSeq: seq,
+    })
+    .onConflictDoUpdate({
+      target: [readCursors.conversationId, readCursors.readerKind, readCursors.readerId],
+      set: { lastReadSeq: sql`greatest(${readCursors.lastReadSeq}, excluded.last_read_seq)` },
+    });
+}
+
+/**
+ * Stores a message. Its `seq` (and `publicSeq` unless it is an internal note) is taken from the
+ * conversation row in the same transaction, so concurrent sends get distinct, gap-free numbers.
+ * Sending the same id again returns the stored message instead of a second one.
+ */
+export async function sendMessage(
+  db: Database,
+  bus: EventBus,
+  principal: StaffPrincipal,
+  conversationId: string,
+  input: SendMessageInput,
+): Promise<{ message: Message; created: boolean }> {
+  const conversation = await getStaffConversation(db, principal, conversationId);
+  const replay = async () => {
+    const existing = await findStaffMessage(db, principal, input.id);
+    if (
+      !existing ||
+      existing.conversationId !== conversationId ||
+      existing.authorStaffId !== principal.staffId
+    ) {
+      throw new AppError("id_conflict", 409, "This message id is already used.");
+    }
+    return { message: toStaffMessage(existing), created: false };
+  };
+  if (await findStaffMessage(db, principal, input.id)) return replay();
+
+  const body = await parseMessageBody(input.body, firmMentionDirectory(db, principal.firmId));
+  const internal = input.internal;
+  let stored: Message;
+  try {
+    stored = await db.transaction(async (tx) => {
+      const [numbers] = await tx
+        .update(conversations)
+        .set({
+          lastSeq: sql`${conversations.lastSeq} + 1`,
+          lastPublicSeq: internal
+            ? conversations.lastPublicSeq
+            : sql`${conversations.lastPublicSeq} + 1`,
+          lastMessageAt: sql`now()`,
+        })
+        .where(eq(conversations.id, conversationId))
+        .returning({ seq: conversations.lastSeq, publicSeq: conversations.lastPublicSeq });
+      if (!numbers) throw notFound("Conversation");
+      const [row] = await tx
+        .insert(messages)
+        .values({
+          id: input.id,
+          firmId: principal.firmId,
+          conversationId,
+          seq: numbers.seq,
+          publicSeq: internal ? null : numbers.publicSeq,
+          authorKind: "staff",
+          authorStaffId: principal.staffId,
+          internal,
+          body: body.doc,
+          bodyText: body.text,
+        })
+        .returning();
+      if (!row) throw new Error("message insert returned no row");
+      if (body.mentionedStaffIds.length > 0) {
+        await tx.insert(mentions).values(
+          body.mentionedStaffIds.map((staffId) => ({
+            firmId: principal.firmId,
+            messageId: row.id,
+            staffId,
+          })),
+        );
+      }
+      // Your own message is read by you.
+      await advanceStaffCursor(tx, principal, conversationId, numbers.seq);
+      return toStaffMessage({ ...row, authorName: principal.name });
+    });
+  } catch (error) {
+    // A retry raced the first attempt: the first one stored the message, this one rolled back.
+    if (isUniqueViolation(error, "messages_pkey")) return replay();
+    throw error;
+  }
+  await publishEvent(bus, topics.firmStaff(principal.firmId), {
+    type: "message.created",
+    data: { clientId: conversation.clientId, conversationId, message: stored },
+  });
+  return { message: stored, created: true };
+}
+
+/** The message, if the principal may see it and wrote it: 404 if unseen, 403 if someone else's. */
+async function findOwnMessage(db: Database, principal: StaffPrincipal, messageId: string) {
+  const row = await findStaffMessage(db, principal, messageId);
+  if (!row) throw notFound("Message");
+  if (row.authorKind !== "staff" || row.authorStaffId !== principal.staffId) {
+    throw forbidden("Only the author can change or delete a message.");
+  }
+  return row;
+}
+
+/** Replaces the body of one's own message; a stale `version` fails with 409 and changes nothing. */
+export async function editMessage(
+  db: Database,
+  bus: EventBus,
+  principal: StaffPrincipal,
+  messageId: string,
+  input: EditMessageBody,
+): Promise<Message> {
+  const current = await findOwnMessage(db, principal, messageId);
+  const body = await parseMessageBody(input.body, firmMentionDirectory(db, principal.firmId));
+  const edited = await db.transaction(async (tx) => {
+    // `internal` is deliberately not settable here: a note stays a note.
+    const [row] = await tx
+      .update(messages)
+      .set({
+        body: body.doc,
+        bodyText: body.text,
+        editedAt: sql`now()`,
+        version: sql`${messages.version} + 1`,
+      })
+      .where(and(eq(messages.id, messageId), eq(messages.version, input.version)))
+      .returning();
+    if (!row) {
+      throw new AppError(
+        "stale_version",
+        409,
+        "This message was changed elsewhere. Reload it before editing.",
+      );
+    }
+    await tx.delete(mentions).where(eq(mentions.messageId, messageId));
+    if (body.mentionedStaffIds.length > 0) {
+      await tx.insert(mentions).values(
+        body.mentionedStaffIds.map((staffId) => ({
+          firmId: principal.firmId,
+          messageId,
+          staffId,
+        })),
+      );
+    }
+    return toStaffMessage({ ...row, authorName: current.authorName });
+  });
+  const conversation = await getStaffConversation(db, principal, current.conversationId);
+  await publishEvent(bus, topics.firmStaff(principal.firmId), {
+    type: "message.updated",
+    data: { clientId: conversation.clientId, conversationId: conversation.id, message: edited },
+  });
+  return edited;
+}
+
+/** Deletes one's own message for everyone: the row and its mentions are removed. */
+export async function deleteMessage(
+  db: Database,
+  bus: EventBus,
+  principal: StaffPrincipal,
+  messageId: string,
+): Promise<void> {
+  const current = await findOwnMessage(db, principal, messageId);
+  const conversation = await getStaffConversation(db, principal, current.conversationId);
+  await db
+    .delete(messages)
+    .where(and(eq(messages.id, messageId), eq(messages.authorStaffId, principal.staffId)));
+  await publishEvent(bus, topics.firmStaff(principal.firmId), {
+    type: "message.deleted",
+    data: { clientId: conversation.clientId, conversationId: conversation.id, messageId },
+  });
+}
+
+/** Marks the conversation read up to `seq` (clamped to what exists) for this staff member. */
+export async function markConversationRead(
+  db: Database,
+  bus: EventBus,
+  principal: StaffPrincipal,
+  conversationId: string,
+  seq: number,
+): Promise<void> {
+  const conversation = await getStaffConversation(db, principal, conversationId);
+  const lastReadSeq = Math.min(seq, conversation.lastSeq);
+  await advanceStaffCursor(db, principal, conversationId, lastReadSeq);
+  await publishEvent(bus, topics.user(principal.userId), {
+    type: "conversation.read",
+    data: { clientId: conversation.clientId, conversationId, lastReadSeq },
+  });
+}
+
+export async function listTeamMembers(db: Database, principal: StaffPrincipal) {
+  return db
+    .select({ id: staff.id, name: user.name })
+    .from(staff)
+    .innerJoin(user, eq(user.id, staff.userId))
+    .where(eq(staff.firmId, principal.firmId))
+    .orderBy(user.name);
+}

@@ -1,0 +1,34 @@
+/**
+ * Carries serialized events between server processes: publish once per audience topic, every
+ * subscribed socket in every process receives the same string. Publish only after commit.
+ */
+export interface EventBus {
+  publish(topic: string, payload: string): Promise<void>;
+  subscribe(topic: string, listener: (payload: string) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** The single-process bus: enough when one server process serves everyone. */
+export function createMemoryEventBus(): EventBus {
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  return {
+    async publish(topic, payload) {
+      for (const listener of listeners.get(topic) ?? []) listener(payload);
+    },
+    subscribe(topic, listener) {
+      let set = listeners.get(topic);
+      if (!set) {
+        set = new Set();
+        listeners.set(topic, set);
+      }
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(topic);
+      };
+    },
+    async close() {
+      listeners.clear();
+    },
+  };
+}

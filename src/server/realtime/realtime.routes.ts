@@ -1,0 +1,67 @@
+import type { FastifyInstance } from "fastify";
+import { resolvePrincipal } from "../auth/principal.js";
+import { errorBody } from "../http/errors.js";
+import { isTrustedOrigin } from "../http/origin.js";
+import { topics } from "./topics.js";
+
+const HEARTBEAT_MS = 30_000;
+
+/**
+ * One WebSocket per browser tab. The upgrade is authenticated by the session cookie and
+ * checked for our Origin (a cross-site page could otherwise open it with the user's cookie).
+ * The socket subscribes to the audiences its principal belongs to and only ever receives
+ * events already serialized for that audience.
+ */
+export async function realtimeRoutes(app: FastifyInstance) {
+  const { auth, db, bus, config } = app.deps;
+  const sockets = new Set<{ close: (code: number, reason: string) => void }>();
+
+  app.get(
+    "/api/realtime",
+    {
+      websocket: true,
+      schema: { hide: true },
+      preValidation: async (request, reply) => {
+        if (!isTrustedOrigin(request.headers, config.publicUrl)) {
+          return reply
+            .status(403)
+            .send(errorBody("bad_origin", "This connection did not come from a Portico page."));
+        }
+        request.principal = await resolvePrincipal(auth, db, request);
+        if (request.principal?.kind !== "staff") {
+          return reply.status(401).send(errorBody("unauthenticated", "Sign in to continue."));
+        }
+      },
+    },
+    (socket, request) => {
+      const principal = request.principal;
+      if (principal?.kind !== "staff") return socket.close(1008, "unauthenticated");
+      const send = (payload: string) => socket.send(payload);
+      const unsubscribe = [
+        bus.subscribe(topics.firmStaff(principal.firmId), send),
+        bus.subscribe(topics.user(principal.userId), send),
+      ];
+      sockets.add(socket);
+      let alive = true;
+      socket.on("pong", () => {
+        alive = true;
+      });
+      const heartbeat = setInterval(() => {
+        if (!alive) return socket.terminate();
+        alive = false;
+        socket.ping();
+      }, HEARTBEAT_MS);
+      socket.on("close", () => {
+        clearInterval(heartbeat);
+        sockets.delete(socket);
+        for (const stop of unsubscribe) stop();
+      });
+      socket.send(JSON.stringify({ type: "ready" }));
+    },
+  );
+
+  // Open sockets would otherwise keep a stopping server waiting.
+  app.addHook("preClose", async () => {
+    for (const socket of sockets) socket.close(1001, "server stopping");
+  });
+}
