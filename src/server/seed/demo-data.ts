@@ -2,6 +2,7 @@ import { count } from "drizzle-orm";
 import { createPasswordUser, hashPassword } from "../auth/accounts.js";
 import type { Database } from "../db/connect.js";
 import { clients, contacts, firms, staff } from "../db/schema.js";
+import { type DemoPeople, seedDemoConversations } from "./demo-conversations.js";
 
 export const DEMO_PASSWORD = "demo-password";
 
@@ -57,12 +58,17 @@ export async function isDatabaseEmpty(db: Database): Promise<boolean> {
 export async function seedDemoData(db: Database): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (tx) => {
+    const people: DemoPeople = { staff: new Map(), contacts: new Map(), clients: new Map() };
     for (const demoFirm of demoFirms) {
       const [firm] = await tx.insert(firms).values({ name: demoFirm.name }).returning();
       if (!firm) throw new Error("firm insert returned no row");
       for (const member of demoFirm.staff) {
         const userId = await createPasswordUser(tx, { ...member, kind: "staff", passwordHash });
-        await tx.insert(staff).values({ firmId: firm.id, userId, role: member.role });
+        const [row] = await tx
+          .insert(staff)
+          .values({ firmId: firm.id, userId, role: member.role })
+          .returning();
+        if (row) people.staff.set(member.email, { id: row.id, name: member.name });
       }
       for (const demoClient of demoFirm.clients) {
         const [client] = await tx
@@ -70,21 +76,27 @@ export async function seedDemoData(db: Database): Promise<void> {
           .values({ firmId: firm.id, name: demoClient.name })
           .returning();
         if (!client) throw new Error("client insert returned no row");
+        people.clients.set(client.name, client);
         for (const person of demoClient.contacts) {
           const userId = person.portal
             ? await createPasswordUser(tx, { ...person, kind: "contact", passwordHash })
             : null;
-          await tx.insert(contacts).values({
-            firmId: firm.id,
-            clientId: client.id,
-            name: person.name,
-            email: person.email,
-            portalStatus: person.portal ? "active" : "none",
-            userId,
-          });
+          const [contact] = await tx
+            .insert(contacts)
+            .values({
+              firmId: firm.id,
+              clientId: client.id,
+              name: person.name,
+              email: person.email,
+              portalStatus: person.portal ? "active" : "none",
+              userId,
+            })
+            .returning();
+          if (contact) people.contacts.set(person.email, contact);
         }
       }
     }
+    await seedDemoConversations(tx, people);
   });
 }
 
