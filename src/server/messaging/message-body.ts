@@ -81,9 +81,7 @@ export async function parseMessageBody(
   }
   doc = relabelMentions(doc, names);
 
-  const text = doc.textBetween(0, doc.content.size, "\n", (leaf) =>
-    leaf.type.name === "mention" ? `@${leaf.attrs.label ?? ""}` : "",
-  );
+  const text = plainTextOf(doc);
   if (text.trim().length === 0) {
     throw new AppError("empty_message", 400, "Write something before sending.");
   }
@@ -95,6 +93,17 @@ export async function parseMessageBody(
     );
   }
   return { doc: doc.toJSON() as RichTextDoc, text, mentionedStaffIds: [...mentionedStaffIds] };
+}
+
+function plainTextOf(doc: ProseMirrorNode): string {
+  return doc.textBetween(0, doc.content.size, "\n", (leaf) =>
+    leaf.type.name === "mention" ? `@${leaf.attrs.label ?? ""}` : "",
+  );
+}
+
+/** Plain text of a stored, already valid body (for data written without a request, like the demo). */
+export function messagePlainText(doc: RichTextDoc): string {
+  return plainTextOf(ProseMirrorNode.fromJSON(schema, doc));
 }
 
 function relabelMentions(doc: ProseMirrorNode, names: Map<string, string>): ProseMirrorNode {
