@@ -15,7 +15,7 @@ import { publishEvent, topics } from "../realtime/topics.js";
 import { getStaffConversation } from "./conversations.service.js";
 import { type MentionDirectory, parseMessageBody } from "./message-body.js";
 import { selectMessageViews, toStaffMessage } from "./messages.queries.js";
-import { visibleMessages } from "./visibility.js";
+import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Mentions may name only staff of the sender's own firm. */
 function firmMentionDirectory(db: Database, firmId: string): MentionDirectory {
@@ -95,7 +95,6 @@ export async function sendMessage(
   conversationId: string,
   input: SendMessageInput,
 ): Promise<{ message: Message; created: boolean }> {
-  const conversation = await getStaffConversation(db, principal, conversationId);
   const replay = async () => {
     const existing = await findStaffMessage(db, principal, input.id);
     if (
@@ -107,11 +106,9 @@ export async function sendMessage(
     }
     return { message: toStaffMessage(existing), created: false };
   };
-  if (await findStaffMessage(db, principal, input.id)) return replay();
-
   const body = await parseMessageBody(input.body, firmMentionDirectory(db, principal.firmId));
   const internal = input.internal;
-  let stored: Message;
+  let stored: { message: Message; clientId: string };
   try {
     stored = await db.transaction(async (tx) => {
       const [numbers] = await tx
@@ -123,8 +120,12 @@ export async function sendMessage(
             : sql`${conversations.lastPublicSeq} + 1`,
           lastMessageAt: sql`now()`,
         })
-        .where(eq(conversations.id, conversationId))
-        .returning({ seq: conversations.lastSeq, publicSeq: conversations.lastPublicSeq });
+        .where(and(eq(conversations.id, conversationId), visibleConversations(principal)))
+        .returning({
+          seq: conversations.lastSeq,
+          publicSeq: conversations.lastPublicSeq,
+          clientId: conversations.clientId,
+        });
       if (!numbers) throw notFound("Conversation");
       const [row] = await tx
         .insert(messages)
@@ -153,18 +154,21 @@ export async function sendMessage(
       }
       // Your own message is read by you.
       await advanceStaffCursor(tx, principal, conversationId, numbers.seq);
-      return toStaffMessage({ ...row, authorName: principal.name });
+      return {
+        message: toStaffMessage({ ...row, authorName: principal.name }),
+        clientId: numbers.clientId,
+      };
     });
   } catch (error) {
-    // A retry raced the first attempt: the first one stored the message, this one rolled back.
+    // A retried send: the id is stored already, and this attempt (with its numbers) rolled back.
     if (isUniqueViolation(error, "messages_pkey")) return replay();
     throw error;
   }
   await publishEvent(bus, topics.firmStaff(principal.firmId), {
     type: "message.created",
-    data: { clientId: conversation.clientId, conversationId, message: stored },
+    data: { clientId: stored.clientId, conversationId, message: stored.message },
   });
-  return { message: stored, created: true };
+  return { message: stored.message, created: true };
 }
 
 /** The message, if the principal may see it and wrote it: 404 if unseen, 403 if someone else's. */
