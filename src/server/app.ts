@@ -9,12 +9,15 @@ import {
 } from "fastify-type-provider-zod";
 import { type Auth, createAuth } from "./auth/auth.js";
 import { authRoutes } from "./auth/auth.routes.js";
+import { portalAuthRoutes } from "./auth/portal-auth.routes.js";
 import { clientRoutes } from "./clients/clients.routes.js";
+import { portalAccessRoutes } from "./clients/portal-access.routes.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
 import { errorBody, registerErrorHandling } from "./http/errors.js";
 import { isTrustedOrigin } from "./http/origin.js";
 import { servePages } from "./http/pages.js";
+import { outboxRoutes } from "./mail/outbox.routes.js";
 import { messagingRoutes } from "./messaging/messaging.routes.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { realtimeRoutes } from "./realtime/realtime.routes.js";
@@ -104,6 +107,9 @@ export async function buildApp({
   await app.register(websocket, { options: { perMessageDeflate: false } });
   await app.register(authRoutes);
   await app.register(clientRoutes);
+  await app.register(portalAccessRoutes);
+  await app.register(portalAuthRoutes);
+  await app.register(outboxRoutes);
   await app.register(messagingRoutes);
   await app.register(realtimeRoutes);
   await servePages(app);

@@ -21,6 +21,7 @@ const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
     .optional(),
+  MAIL_FROM: z.string().min(3).default("Portico <no-reply@portico.invalid>"),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
@@ -38,6 +39,7 @@ export type Config = {
   publicUrl: string;
   authSecret: string;
   smtpUrl: string | undefined;
+  mailFrom: string;
   redisUrl: string | undefined;
   trustProxy: boolean;
   signInRateLimit: number;
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (values.PUBLIC_URL ?? `http://${browsableHost}:${values.PORT}`).replace(/\/$/, ""),
     authSecret: values.AUTH_SECRET ?? readOrCreateSecret(dataDir, "auth-secret"),
     smtpUrl: values.SMTP_URL,
+    mailFrom: values.MAIL_FROM,
     redisUrl: values.REDIS_URL,
     trustProxy: values.TRUST_PROXY,
     signInRateLimit: values.SIGN_IN_RATE_LIMIT,

@@ -1,6 +1,7 @@
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { databaseTargetFor, openDatabase } from "./db/connect.js";
+import { startMailWorker } from "./mail/worker.js";
 import { createMemoryEventBus } from "./realtime/event-bus.js";
 import { demoSignIns, isDatabaseEmpty, seedDemoData } from "./seed/demo-data.js";
 
@@ -12,6 +13,12 @@ async function main() {
   const bus = createMemoryEventBus();
   const app = await buildApp({ config, db: database.db, bus });
   await app.listen({ port: config.port, host: config.host });
+  const mailWorker = startMailWorker({
+    db: database.db,
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    log: app.log,
+  });
 
   const { port } = app.server.address() as { port: number };
   const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
@@ -23,6 +30,11 @@ async function main() {
     [
       "",
       `Portico is running at ${url}  (database: ${storage})`,
+      "",
+      `Staff sign in at ${url}/ and contacts at ${url}/portal`,
+      config.smtpUrl
+        ? "E-mail is sent over SMTP_URL."
+        : "No SMTP_URL: e-mail stays in the Outbox page (firm owners).",
       "",
       "Demo sign-ins (password: demo-password):",
       ...demoSignIns(),
@@ -41,6 +53,7 @@ async function main() {
     }, 10_000).unref();
     // close() stops accepting connections and waits for requests in flight.
     await app.close();
+    await mailWorker.stop();
     await bus.close();
     await database.close();
     process.exit(0);

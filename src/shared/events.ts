@@ -17,3 +17,10 @@ export type ServerEventName = keyof ServerEvents;
 export type ServerEvent = {
   [Name in ServerEventName]: { type: Name; data: ServerEvents[Name] };
 }[ServerEventName];
+
+/** Messages about the connection itself rather than about data. */
+export type ControlMessage =
+  /** Sent once the socket is subscribed; a client refetches what it shows, to catch up. */
+  | { type: "ready" }
+  /** Portal access was revoked: the server closes the socket right after. */
+  | { type: "access.revoked" };

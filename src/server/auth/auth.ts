@@ -1,9 +1,12 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { magicLink } from "better-auth/plugins";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../shared/api/session.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/connect.js";
 import { account, rateLimit, session, user, verification } from "../db/schema.js";
 import { requestOrigin } from "../http/origin.js";
+import { sendPortalPasswordReset, sendPortalSignInLink } from "./portal-mail.js";
 
 /** Header the server sets from Fastify's resolved `req.ip`; a value sent by a client is overwritten. */
 export const CLIENT_IP_HEADER = "x-portico-client-ip";
@@ -24,8 +27,20 @@ export function createAuth({ db, config }: { db: Database; config: Config }) {
       enabled: true,
       // Accounts are created by a firm (staff) or by an invitation (contacts), never by self sign-up.
       disableSignUp: true,
-      minPasswordLength: 10,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: ({ user, url }) => sendPortalPasswordReset(db, user.email, url),
     },
+    plugins: [
+      magicLink({
+        expiresIn: 15 * 60,
+        disableSignUp: true,
+        storeToken: "hashed",
+        sendMagicLink: ({ email, url }) => sendPortalSignInLink(db, email, url),
+      }),
+    ],
     user: {
       additionalFields: {
         kind: { type: "string", required: true, input: false },
@@ -42,6 +57,8 @@ export function createAuth({ db, config }: { db: Database; config: Config }) {
       max: 100,
       customRules: {
         "/sign-in/email": { window: 60, max: config.signInRateLimit },
+        "/sign-in/magic-link": { window: 60, max: 5 },
+        "/request-password-reset": { window: 60, max: 5 },
       },
     },
     trustedOrigins: (request) => {

@@ -1,8 +1,8 @@
 import { fromNodeHeaders } from "better-auth/node";
-import { eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Database } from "../db/connect.js";
-import { firms, staff, user } from "../db/schema.js";
+import { clients, contacts, firms, staff, user } from "../db/schema.js";
 import { forbidden, unauthenticated } from "../http/errors.js";
 import type { Auth } from "./auth.js";
 
@@ -17,11 +17,22 @@ export type StaffPrincipal = {
   email: string;
 };
 
+/** One client a portal user may see, through their contact record at that client. */
+export type PortalLink = {
+  contactId: string;
+  clientId: string;
+  clientName: string;
+  firmId: string;
+  firmName: string;
+};
+
 export type ContactPrincipal = {
   kind: "contact";
   userId: string;
   name: string;
   email: string;
+  /** Only contact records with active portal access. */
+  links: PortalLink[];
 };
 
 /** Who is making a request. Every tenant query is scoped by the principal's firm. */
@@ -47,6 +58,7 @@ export async function resolvePrincipal(
       userId: found.user.id,
       name: found.user.name,
       email: found.user.email,
+      links: await activePortalLinks(db, found.user.id),
     };
   }
   const [member] = await db
@@ -65,6 +77,22 @@ export async function resolvePrincipal(
   return member ? { kind: "staff", userId: found.user.id, ...member } : null;
 }
 
+async function activePortalLinks(db: Database, userId: string): Promise<PortalLink[]> {
+  return db
+    .select({
+      contactId: contacts.id,
+      clientId: clients.id,
+      clientName: clients.name,
+      firmId: firms.id,
+      firmName: firms.name,
+    })
+    .from(contacts)
+    .innerJoin(clients, eq(clients.id, contacts.clientId))
+    .innerJoin(firms, eq(firms.id, contacts.firmId))
+    .where(and(eq(contacts.userId, userId), eq(contacts.portalStatus, "active")))
+    .orderBy(asc(clients.name), asc(contacts.id));
+}
+
 /** Hook for staff routes (run on request, before validation): 401 without a session, 403 for a contact. */
 export async function requireStaff(request: FastifyRequest, _reply: FastifyReply) {
   const { auth, db } = request.server.deps;
@@ -77,5 +105,20 @@ export async function requireStaff(request: FastifyRequest, _reply: FastifyReply
 export function staffOf(request: FastifyRequest): StaffPrincipal {
   const principal = request.principal;
   if (principal?.kind !== "staff") throw unauthenticated();
+  return principal;
+}
+
+/** Hook for portal routes: 401 without a session, 403 for a staff session or without access. */
+export async function requireContact(request: FastifyRequest, _reply: FastifyReply) {
+  const { auth, db } = request.server.deps;
+  request.principal = await resolvePrincipal(auth, db, request);
+  if (!request.principal) throw unauthenticated();
+  if (request.principal.kind !== "contact") throw forbidden("The portal is for clients' contacts.");
+}
+
+/** The contact principal of a request that passed `requireContact`. */
+export function contactOf(request: FastifyRequest): ContactPrincipal {
+  const principal = request.principal;
+  if (principal?.kind !== "contact") throw unauthenticated();
   return principal;
 }

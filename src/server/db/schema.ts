@@ -271,3 +271,57 @@ export const mentions = pgTable(
     index("mentions_staff_idx").on(table.staffId),
   ],
 );
+
+// --- Portal access and mail ---
+
+/** A single-use invitation link for a contact; only a hash of its token is stored. */
+export const portalInvitations = pgTable(
+  "portal_invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedByStaffId: uuid("invited_by_staff_id").references(() => staff.id, {
+      onDelete: "set null",
+    }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [index("portal_invitations_contact_idx").on(table.contactId)],
+);
+
+export const mailKind = pgEnum("mail_kind", [
+  "invitation",
+  "sign_in_link",
+  "password_reset",
+  "new_messages",
+]);
+
+/** Every outgoing e-mail is written here first, then sent by the mail worker when SMTP is set. */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    firmId: uuid("firm_id").references(() => firms.id, { onDelete: "cascade" }),
+    kind: mailKind("kind").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    createdAt: createdAt(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+  },
+  (table) => [
+    index("mail_outbox_firm_idx").on(table.firmId, table.createdAt),
+    index("mail_outbox_unsent_idx").on(table.nextAttemptAt).where(sql`${table.sentAt} is null`),
+  ],
+);

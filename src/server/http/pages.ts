@@ -7,7 +7,35 @@ import { resolvePrincipal } from "../auth/principal.js";
 /** Where `vite build` writes the web app. */
 export const webDistDir = join(import.meta.dirname, "..", "..", "..", "dist", "web");
 
-const publicPages = new Set(["/sign-in"]);
+/** Pages anyone may open; every other page needs the right kind of session. */
+const publicPages = [
+  /^\/sign-in$/,
+  /^\/portal\/(sign-in|forgot-password|reset-password)$/,
+  /^\/portal\/invitation\/[^/]+$/,
+];
+
+type PageDecision = { redirect: string } | { serve: true };
+
+const homeOf = (kind: "staff" | "contact") => (kind === "contact" ? "/portal" : "/clients");
+
+/** Staff pages are for staff and portal pages for contacts; each kind is sent to its own side. */
+export function decidePage(
+  path: string,
+  search: string,
+  kind: "staff" | "contact" | null,
+): PageDecision {
+  const isPortal = path === "/portal" || path.startsWith("/portal/");
+  if (path === "/") return { redirect: kind ? homeOf(kind) : "/sign-in" };
+  if (publicPages.some((page) => page.test(path))) {
+    const isSignIn = path === "/sign-in" || path === "/portal/sign-in";
+    return isSignIn && kind ? { redirect: homeOf(kind) } : { serve: true };
+  }
+  const wanted = isPortal ? "contact" : "staff";
+  if (kind === wanted) return { serve: true };
+  if (kind) return { redirect: homeOf(kind) };
+  const signIn = isPortal ? "/portal/sign-in" : "/sign-in";
+  return { redirect: `${signIn}?next=${encodeURIComponent(path + search)}` };
+}
 
 /**
  * Serves the built single-page app. Page loads without a session are redirected to sign-in
@@ -29,15 +57,10 @@ export async function servePages(app: FastifyInstance) {
     maxAge: "365d",
   });
   app.decorate("sendPage", async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split("?")[0] ?? "/";
+    const [path = "/", query] = request.url.split("?");
     const principal = await resolvePrincipal(app.deps.auth, app.deps.db, request);
-    const signedIn = principal?.kind === "staff";
-    if (path === "/") return reply.redirect(signedIn ? "/clients" : "/sign-in");
-    if (publicPages.has(path)) {
-      if (signedIn) return reply.redirect("/clients");
-    } else if (!signedIn) {
-      return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`);
-    }
+    const decision = decidePage(path, query ? `?${query}` : "", principal?.kind ?? null);
+    if ("redirect" in decision) return reply.redirect(decision.redirect);
     return reply
       .type("text/html; charset=utf-8")
       .header("cache-control", "no-cache")

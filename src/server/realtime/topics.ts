@@ -1,4 +1,4 @@
-import type { ServerEvent } from "../../shared/events.js";
+import type { ControlMessage, ServerEvent } from "../../shared/events.js";
 import type { EventBus } from "./event-bus.js";
 
 /** Audiences: every event goes to exactly the topics whose members may see it. */
@@ -12,4 +12,12 @@ export const topics = {
 /** Serializes the event once and hands it to the bus for one audience. */
 export function publishEvent(bus: EventBus, topic: string, event: ServerEvent): Promise<void> {
   return bus.publish(topic, JSON.stringify(event));
+}
+
+export function publishControl(
+  bus: EventBus,
+  topic: string,
+  message: ControlMessage,
+): Promise<void> {
+  return bus.publish(topic, JSON.stringify(message));
 }

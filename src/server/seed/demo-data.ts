@@ -103,7 +103,7 @@ export async function seedDemoData(db: Database): Promise<void> {
 /** Removes every row of every table, keeping the schema. */
 export async function clearAllData(db: Database): Promise<void> {
   await db.execute(
-    'truncate table "firms", "user", "session", "account", "verification", "rate_limit" cascade',
+    'truncate table "firms", "user", "session", "account", "verification", "rate_limit", "mail_outbox" cascade',
   );
 }
 

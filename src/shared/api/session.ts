@@ -15,3 +15,30 @@ export const signInBodySchema = z.object({
   email: z.string().trim().min(1, "Enter your e-mail address."),
   password: z.string().min(1, "Enter your password."),
 });
+
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 128;
+
+/** The rules a new password must meet, as shown to the person choosing it. */
+export const newPasswordSchema = z
+  .string({ error: "Choose a password." })
+  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`)
+  .refine((password) => new Set(password).size >= 4, "Use more varied characters.");
+
+export const portalClientSchema = z.object({
+  clientId: z.uuid(),
+  clientName: z.string(),
+  contactId: z.uuid(),
+  firmName: z.string(),
+});
+export type PortalClient = z.infer<typeof portalClientSchema>;
+
+export const contactSessionSchema = z.object({
+  kind: z.literal("contact"),
+  name: z.string(),
+  email: z.string(),
+  /** The clients this person has portal access to (one per contact record). */
+  clients: z.array(portalClientSchema),
+});
+export type ContactSession = z.infer<typeof contactSessionSchema>;

@@ -1,0 +1,204 @@
+import { and, count, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import type { Contact } from "../../shared/api/clients.js";
+import type { StaffPrincipal } from "../auth/principal.js";
+import { createLinkToken, hashLinkToken } from "../auth/tokens.js";
+import type { Database, Queryable } from "../db/connect.js";
+import { contacts, firms, portalInvitations, session } from "../db/schema.js";
+import { AppError, notFound } from "../http/errors.js";
+import { enqueueMail } from "../mail/outbox.js";
+import { invitationMail } from "../mail/templates.js";
+import type { EventBus } from "../realtime/event-bus.js";
+import { publishControl, topics } from "../realtime/topics.js";
+
+export const INVITATION_DAYS = 7;
+/** Invitations are e-mails sent in the firm's name: bounded per sender and per recipient. */
+const INVITATIONS_PER_STAFF_PER_HOUR = 30;
+const INVITATIONS_PER_CONTACT_PER_HOUR = 5;
+
+const contactColumns = {
+  id: contacts.id,
+  clientId: contacts.clientId,
+  name: contacts.name,
+  email: contacts.email,
+  portalStatus: contacts.portalStatus,
+  userId: contacts.userId,
+};
+
+async function findContact(
+  db: Queryable,
+  principal: { firmId: string },
+  clientId: string,
+  contactId: string,
+) {
+  const [contact] = await db
+    .select(contactColumns)
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.id, contactId),
+        eq(contacts.clientId, clientId),
+        eq(contacts.firmId, principal.firmId),
+      ),
+    );
+  if (!contact) throw notFound("Contact");
+  return contact;
+}
+
+function toContact({ userId: _userId, ...contact }: Contact & { userId: string | null }): Contact {
+  return contact;
+}
+
+async function invitationsSince(db: Queryable, where: ReturnType<typeof eq>) {
+  const [row] = await db
+    .select({ sent: count() })
+    .from(portalInvitations)
+    .where(and(where, gt(portalInvitations.createdAt, sql`now() - interval '1 hour'`)));
+  return row?.sent ?? 0;
+}
+
+/** Replaces the contact's pending links with a new one and puts the e-mail in the outbox, atomically. */
+async function issueInvitation(
+  db: Database,
+  input: {
+    firmId: string;
+    firmName: string;
+    inviter: { staffId: string | null; name: string };
+    contact: { id: string; name: string; email: string };
+    publicUrl: string;
+  },
+) {
+  const { token, hash } = createLinkToken();
+  await db.transaction(async (tx) => {
+    await tx
+      .delete(portalInvitations)
+      .where(
+        and(eq(portalInvitations.contactId, input.contact.id), isNull(portalInvitations.usedAt)),
+      );
+    await tx.insert(portalInvitations).values({
+      firmId: input.firmId,
+      contactId: input.contact.id,
+      tokenHash: hash,
+      invitedByStaffId: input.inviter.staffId,
+      expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})`,
+    });
+    await tx
+      .update(contacts)
+      .set({ portalStatus: "invited" })
+      .where(eq(contacts.id, input.contact.id));
+    await enqueueMail(tx, {
+      firmId: input.firmId,
+      kind: "invitation",
+      to: input.contact.email,
+      content: invitationMail({
+        contactName: input.contact.name,
+        firmName: input.firmName,
+        inviterName: input.inviter.name,
+        url: `${input.publicUrl}/portal/invitation/${token}`,
+      }),
+    });
+  });
+}
+
+/**
+ * Sends a new link to the invited contact's own address when theirs expired unused. Whoever
+ * asks learns nothing: the link only ever goes to the address the firm entered.
+ */
+export async function renewExpiredInvitation(db: Database, publicUrl: string, token: string) {
+  const [expired] = await db
+    .select({
+      contactId: contacts.id,
+      name: contacts.name,
+      email: contacts.email,
+      status: contacts.portalStatus,
+      firmId: firms.id,
+      firmName: firms.name,
+    })
+    .from(portalInvitations)
+    .innerJoin(contacts, eq(contacts.id, portalInvitations.contactId))
+    .innerJoin(firms, eq(firms.id, portalInvitations.firmId))
+    .where(
+      and(
+        eq(portalInvitations.tokenHash, hashLinkToken(token)),
+        isNull(portalInvitations.usedAt),
+        lte(portalInvitations.expiresAt, sql`now()`),
+      ),
+    );
+  if (!expired?.email || expired.status !== "invited") return;
+  if (
+    (await invitationsSince(db, eq(portalInvitations.contactId, expired.contactId))) >=
+    INVITATIONS_PER_CONTACT_PER_HOUR
+  ) {
+    return;
+  }
+  await issueInvitation(db, {
+    firmId: expired.firmId,
+    firmName: expired.firmName,
+    inviter: { staffId: null, name: expired.firmName },
+    contact: { id: expired.contactId, name: expired.name, email: expired.email },
+    publicUrl,
+  });
+}
+
+/**
+ * Invites a contact to the portal, or sends a fresh invitation: earlier links stop working.
+ * The e-mail goes to the outbox in the same transaction as the invitation.
+ */
+export async function inviteContact(
+  db: Database,
+  input: { principal: StaffPrincipal; publicUrl: string; clientId: string; contactId: string },
+): Promise<Contact> {
+  const { principal } = input;
+  const contact = await findContact(db, principal, input.clientId, input.contactId);
+  if (!contact.email) {
+    throw new AppError(
+      "email_required",
+      400,
+      "Add an e-mail address before inviting this contact.",
+    );
+  }
+  if (contact.portalStatus === "active") {
+    throw new AppError("already_active", 409, `${contact.name} already has portal access.`);
+  }
+  if (
+    (await invitationsSince(db, eq(portalInvitations.invitedByStaffId, principal.staffId))) >=
+      INVITATIONS_PER_STAFF_PER_HOUR ||
+    (await invitationsSince(db, eq(portalInvitations.contactId, contact.id))) >=
+      INVITATIONS_PER_CONTACT_PER_HOUR
+  ) {
+    throw new AppError("rate_limited", 429, "Too many invitations for now. Try again in an hour.");
+  }
+  await issueInvitation(db, {
+    firmId: principal.firmId,
+    firmName: principal.firmName,
+    inviter: { staffId: principal.staffId, name: principal.name },
+    contact: { id: contact.id, name: contact.name, email: contact.email },
+    publicUrl: input.publicUrl,
+  });
+  return toContact({ ...contact, portalStatus: "invited" });
+}
+
+/**
+ * Ends a contact's portal access at once: pending links stop working, their sessions end,
+ * and their open sockets are told to close.
+ */
+export async function revokePortalAccess(
+  db: Database,
+  bus: EventBus,
+  input: { principal: StaffPrincipal; clientId: string; contactId: string },
+): Promise<Contact> {
+  const contact = await findContact(db, input.principal, input.clientId, input.contactId);
+  if (contact.portalStatus === "none" || contact.portalStatus === "revoked") {
+    return toContact(contact);
+  }
+  await db.transaction(async (tx) => {
+    await tx.update(contacts).set({ portalStatus: "revoked" }).where(eq(contacts.id, contact.id));
+    await tx
+      .delete(portalInvitations)
+      .where(and(eq(portalInvitations.contactId, contact.id), isNull(portalInvitations.usedAt)));
+    if (contact.userId) await tx.delete(session).where(eq(session.userId, contact.userId));
+  });
+  if (contact.userId) {
+    await publishControl(bus, topics.user(contact.userId), { type: "access.revoked" });
+  }
+  return toContact({ ...contact, portalStatus: "revoked" });
+}
