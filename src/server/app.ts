@@ -19,6 +19,7 @@ import { isTrustedOrigin } from "./http/origin.js";
 import { servePages } from "./http/pages.js";
 import { outboxRoutes } from "./mail/outbox.routes.js";
 import { messagingRoutes } from "./messaging/messaging.routes.js";
+import { portalMessagingRoutes } from "./messaging/portal.routes.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { realtimeRoutes } from "./realtime/realtime.routes.js";
 
@@ -111,6 +112,7 @@ export async function buildApp({
   await app.register(portalAuthRoutes);
   await app.register(outboxRoutes);
   await app.register(messagingRoutes);
+  await app.register(portalMessagingRoutes);
   await app.register(realtimeRoutes);
   await servePages(app);
 

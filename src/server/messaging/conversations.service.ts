@@ -11,7 +11,7 @@ import type { Database } from "../db/connect.js";
 import { contacts, conversations, readCursors } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
-import { publishEvent, topics } from "../realtime/topics.js";
+import { contactTopicOf, publishEvent, topics } from "../realtime/topics.js";
 import { visibleConversations } from "./visibility.js";
 
 const staffCursor = (principal: StaffPrincipal) =>
@@ -163,10 +163,13 @@ export async function startConversation(
   if (!conversation) throw new Error("conversation vanished after insert");
   const created = inserted.length > 0;
   if (created) {
-    await publishEvent(bus, topics.firmStaff(principal.firmId), {
-      type: "conversation.created",
+    const event = {
+      type: "conversation.created" as const,
       data: { clientId, conversation: { id: conversation.id, kind: conversation.kind } },
-    });
+    };
+    // A new thread is news to staff and to the contacts who will see it in the portal.
+    await publishEvent(bus, topics.firmStaff(principal.firmId), event);
+    await publishEvent(bus, contactTopicOf({ kind: body.kind, clientId, contactId }), event);
   }
   return { conversation, created };
 }

@@ -71,3 +71,14 @@ export function toStaffMessage(row: MessageRow): Message {
     version: row.version,
   };
 }
+
+/**
+ * A message as contacts see it: numbered by `publicSeq`. Refuses an internal note outright, so
+ * a mistake upstream fails loudly instead of leaking one.
+ */
+export function toContactMessage(row: MessageRow): Message {
+  if (row.internal || row.publicSeq === null) {
+    throw new Error("an internal note must never be shaped for a contact");
+  }
+  return { ...toStaffMessage(row), seq: row.publicSeq, internal: false };
+}

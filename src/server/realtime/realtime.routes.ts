@@ -1,10 +1,12 @@
 import type { FastifyInstance } from "fastify";
+import type { ControlMessage } from "../../shared/events.js";
 import { resolvePrincipal } from "../auth/principal.js";
 import { errorBody } from "../http/errors.js";
 import { isTrustedOrigin } from "../http/origin.js";
 import { topics } from "./topics.js";
 
 const HEARTBEAT_MS = 30_000;
+const ACCESS_REVOKED = JSON.stringify({ type: "access.revoked" } satisfies ControlMessage);
 
 /**
  * One WebSocket per browser tab. The upgrade is authenticated by the session cookie and
@@ -28,18 +30,28 @@ export async function realtimeRoutes(app: FastifyInstance) {
             .send(errorBody("bad_origin", "This connection did not come from a Portico page."));
         }
         request.principal = await resolvePrincipal(auth, db, request);
-        if (request.principal?.kind !== "staff") {
+        if (!request.principal) {
           return reply.status(401).send(errorBody("unauthenticated", "Sign in to continue."));
         }
       },
     },
     (socket, request) => {
       const principal = request.principal;
-      if (principal?.kind !== "staff") return socket.close(1008, "unauthenticated");
+      if (!principal) return socket.close(1008, "unauthenticated");
       const send = (payload: string) => socket.send(payload);
+      const audiences =
+        principal.kind === "staff"
+          ? [topics.firmStaff(principal.firmId)]
+          : principal.links.flatMap((link) => [
+              topics.clientContacts(link.clientId),
+              topics.contactDirect(link.contactId),
+            ]);
       const unsubscribe = [
-        bus.subscribe(topics.firmStaff(principal.firmId), send),
-        bus.subscribe(topics.user(principal.userId), send),
+        ...audiences.map((topic) => bus.subscribe(topic, send)),
+        bus.subscribe(topics.user(principal.userId), (payload) => {
+          send(payload);
+          if (payload === ACCESS_REVOKED) socket.close(4403, "access revoked");
+        }),
       ];
       sockets.add(socket);
       let alive = true;

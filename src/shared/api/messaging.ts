@@ -94,6 +94,9 @@ export const sendMessageBodySchema = z.object({
   internal: z.boolean().default(false),
 });
 export type SendMessageBody = z.input<typeof sendMessageBodySchema>;
+
+/** Contacts send without the internal flag: a note is a staff-only idea. */
+export const portalSendMessageBodySchema = sendMessageBodySchema.omit({ internal: true }).strict();
 export type SendMessageInput = z.infer<typeof sendMessageBodySchema>;
 
 export const editMessageBodySchema = z.object({

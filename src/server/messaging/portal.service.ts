@@ -1,0 +1,323 @@
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import {
+  type Conversation,
+  type EditMessageBody,
+  type Message,
+  type MessagePage,
+  UNREAD_CAP,
+} from "../../shared/api/messaging.js";
+import type { ContactPrincipal, PortalLink } from "../auth/principal.js";
+import type { Database, Queryable } from "../db/connect.js";
+import { isUniqueViolation } from "../db/errors.js";
+import { contacts, conversations, messages, readCursors } from "../db/schema.js";
+import { AppError, forbidden, notFound } from "../http/errors.js";
+import type { EventBus } from "../realtime/event-bus.js";
+import { publishEvent, topics } from "../realtime/topics.js";
+import { parseMessageBody } from "./message-body.js";
+import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
+import { type MessageRow, selectMessageViews, toContactMessage } from "./messages.queries.js";
+import { visibleConversations, visibleMessages } from "./visibility.js";
+
+/** Contacts cannot mention anyone: every mention in their messages is refused. */
+const noMentions = async () => new Map<string, string>();
+
+function linkForClient(principal: ContactPrincipal, clientId: string): PortalLink {
+  const link = principal.links.find((candidate) => candidate.clientId === clientId);
+  if (!link) throw notFound("Client");
+  return link;
+}
+
+const contactCursor = (link: PortalLink) =>
+  and(
+    eq(readCursors.conversationId, conversations.id),
+    eq(readCursors.readerKind, "contact"),
+    eq(readCursors.readerId, link.contactId),
+  );
+
+/** The same bounded count as staff get, over public numbers and without the reader's own. */
+const contactUnreadCount = (link: PortalLink) => sql<number>`(
+  select count(*)::int from (
+    select 1 from messages m
+    where m.conversation_id = ${conversations.id}
+      and m.public_seq > coalesce(${readCursors.lastReadSeq}, 0)
+      and m.internal = false
+      and m.author_contact_id is distinct from ${link.contactId}
+    limit ${UNREAD_CAP}
+  ) as unread
+)`;
+
+const lastPublicMessage = sql<Conversation["lastMessage"]>`(
+  select json_build_object(
+    'preview', left(m.body_text, 160),
+    'internal', false,
+    'authorName', coalesce(u.name, ac.name, 'Former member'),
+    'createdAt', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  )
+  from messages m
+  left join staff s on s.id = m.author_staff_id
+  left join "user" u on u.id = s.user_id
+  left join contacts ac on ac.id = m.author_contact_id
+  where m.conversation_id = ${conversations.id} and m.internal = false
+  order by m.public_seq desc
+  limit 1
+)`;
+
+/** The client's threads this contact sees (All Contacts, their own direct), numbered publicly. */
+export async function listPortalConversations(
+  db: Database,
+  principal: ContactPrincipal,
+  clientId: string,
+): Promise<{ conversations: Conversation[]; unreadTotal: number }> {
+  const link = linkForClient(principal, clientId);
+  const rows = await db
+    .select({
+      id: conversations.id,
+      clientId: conversations.clientId,
+      kind: conversations.kind,
+      lastSeq: conversations.lastPublicSeq,
+      lastReadSeq: sql<number>`coalesce(${readCursors.lastReadSeq}, 0)`,
+      unreadCount: contactUnreadCount(link),
+      lastMessage: lastPublicMessage,
+    })
+    .from(conversations)
+    .leftJoin(readCursors, contactCursor(link))
+    .where(
+      and(
+        visibleConversations(principal),
+        eq(conversations.clientId, clientId),
+        eq(conversations.firmId, link.firmId),
+      ),
+    )
+    .orderBy(
+      sql`case when ${conversations.kind} = 'all_contacts' then 0 else 1 end`,
+      asc(conversations.id),
+    );
+  const list = rows.map((row) => ({
+    ...row,
+    title: row.kind === "all_contacts" ? "All Contacts" : "Direct Message",
+    contact: null,
+  }));
+  return { conversations: list, unreadTotal: list.reduce((sum, c) => sum + c.unreadCount, 0) };
+}
+
+/** A conversation the contact may see, with the contact record they see it through; else 404. */
+async function findPortalConversation(
+  db: Queryable,
+  principal: ContactPrincipal,
+  conversationId: string,
+) {
+  const [conversation] = await db
+    .select({
+      id: conversations.id,
+      firmId: conversations.firmId,
+      clientId: conversations.clientId,
+      kind: conversations.kind,
+      contactId: conversations.contactId,
+      lastPublicSeq: conversations.lastPublicSeq,
+    })
+    .from(conversations)
+    .where(and(eq(conversations.id, conversationId), visibleConversations(principal)));
+  if (!conversation) throw notFound("Conversation");
+  return { conversation, link: linkForClient(principal, conversation.clientId) };
+}
+
+export async function listPortalMessages(
+  db: Database,
+  principal: ContactPrincipal,
+  conversationId: string,
+  page: { before?: number; limit: number },
+): Promise<MessagePage> {
+  await findPortalConversation(db, principal, conversationId);
+  const rows = await selectMessageViews(db)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        visibleMessages(principal),
+        page.before ? lt(messages.publicSeq, page.before) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.publicSeq))
+    .limit(page.limit + 1);
+  return {
+    messages: rows.slice(0, page.limit).reverse().map(toContactMessage),
+    hasOlder: rows.length > page.limit,
+  };
+}
+
+async function findPortalMessage(db: Queryable, principal: ContactPrincipal, messageId: string) {
+  const [row] = await selectMessageViews(db)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(
+      and(eq(messages.id, messageId), visibleMessages(principal), visibleConversations(principal)),
+    );
+  return row;
+}
+
+async function advanceContactCursor(
+  db: Queryable,
+  input: { firmId: string; conversationId: string; contactId: string; seq: number },
+): Promise<number> {
+  const [cursor] = await db
+    .insert(readCursors)
+    .values({
+      firmId: input.firmId,
+      conversationId: input.conversationId,
+      readerKind: "contact",
+      readerId: input.contactId,
+      lastReadSeq: input.seq,
+    })
+    .onConflictDoUpdate({
+      target: [readCursors.conversationId, readCursors.readerKind, readCursors.readerId],
+      set: { lastReadSeq: sql`greatest(${readCursors.lastReadSeq}, excluded.last_read_seq)` },
+    })
+    .returning({ lastReadSeq: readCursors.lastReadSeq });
+  return cursor?.lastReadSeq ?? input.seq;
+}
+
+/** A contact's message: always public, numbered in both sequences; idempotent by id like staff's. */
+export async function sendPortalMessage(
+  db: Database,
+  bus: EventBus,
+  principal: ContactPrincipal,
+  conversationId: string,
+  input: { id: string; body: unknown },
+): Promise<{ message: Message; created: boolean }> {
+  const { conversation, link } = await findPortalConversation(db, principal, conversationId);
+  const replay = async () => {
+    const existing = await findPortalMessage(db, principal, input.id);
+    if (
+      !existing ||
+      existing.conversationId !== conversationId ||
+      existing.authorContactId !== link.contactId
+    ) {
+      throw new AppError("id_conflict", 409, "This message id is already used.");
+    }
+    return { message: toContactMessage(existing), created: false };
+  };
+  const body = await parseMessageBody(input.body, noMentions);
+  let row: MessageRow;
+  try {
+    row = await db.transaction(async (tx) => {
+      const [numbers] = await tx
+        .update(conversations)
+        .set({
+          lastSeq: sql`${conversations.lastSeq} + 1`,
+          lastPublicSeq: sql`${conversations.lastPublicSeq} + 1`,
+          lastMessageAt: sql`now()`,
+        })
+        .where(eq(conversations.id, conversation.id))
+        .returning({ seq: conversations.lastSeq, publicSeq: conversations.lastPublicSeq });
+      if (!numbers) throw notFound("Conversation");
+      const [inserted] = await tx
+        .insert(messages)
+        .values({
+          id: input.id,
+          firmId: conversation.firmId,
+          conversationId,
+          seq: numbers.seq,
+          publicSeq: numbers.publicSeq,
+          authorKind: "contact",
+          authorContactId: link.contactId,
+          internal: false,
+          body: body.doc,
+          bodyText: body.text,
+        })
+        .returning();
+      if (!inserted) throw new Error("message insert returned no row");
+      await advanceContactCursor(tx, {
+        firmId: conversation.firmId,
+        conversationId,
+        contactId: link.contactId,
+        seq: numbers.publicSeq,
+      });
+      return { ...inserted, authorName: await contactName(tx, link.contactId) };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "messages_pkey")) return replay();
+    throw error;
+  }
+  await publishMessageSaved(bus, conversation, "message.created", row);
+  return { message: toContactMessage(row), created: true };
+}
+
+async function contactName(db: Queryable, contactId: string): Promise<string> {
+  const [contact] = await db
+    .select({ name: contacts.name })
+    .from(contacts)
+    .where(eq(contacts.id, contactId));
+  return contact?.name ?? "Former contact";
+}
+
+async function findOwnPortalMessage(db: Database, principal: ContactPrincipal, messageId: string) {
+  const row = await findPortalMessage(db, principal, messageId);
+  if (!row) throw notFound("Message");
+  const { conversation, link } = await findPortalConversation(db, principal, row.conversationId);
+  if (row.authorKind !== "contact" || row.authorContactId !== link.contactId) {
+    throw forbidden("Only the author can change or delete a message.");
+  }
+  return { row, conversation, link };
+}
+
+export async function editPortalMessage(
+  db: Database,
+  bus: EventBus,
+  principal: ContactPrincipal,
+  messageId: string,
+  input: EditMessageBody,
+): Promise<Message> {
+  const { row: current, conversation } = await findOwnPortalMessage(db, principal, messageId);
+  const body = await parseMessageBody(input.body, noMentions);
+  const [row] = await db
+    .update(messages)
+    .set({
+      body: body.doc,
+      bodyText: body.text,
+      editedAt: sql`now()`,
+      version: sql`${messages.version} + 1`,
+    })
+    .where(and(eq(messages.id, messageId), eq(messages.version, input.version)))
+    .returning();
+  if (!row) {
+    throw new AppError(
+      "stale_version",
+      409,
+      "This message was changed elsewhere. Reload it before editing.",
+    );
+  }
+  const edited = { ...row, authorName: current.authorName };
+  await publishMessageSaved(bus, conversation, "message.updated", edited);
+  return toContactMessage(edited);
+}
+
+export async function deletePortalMessage(
+  db: Database,
+  bus: EventBus,
+  principal: ContactPrincipal,
+  messageId: string,
+) {
+  const { row, conversation, link } = await findOwnPortalMessage(db, principal, messageId);
+  await db
+    .delete(messages)
+    .where(and(eq(messages.id, messageId), eq(messages.authorContactId, link.contactId)));
+  await publishMessageDeleted(bus, conversation, row);
+}
+
+export async function markPortalConversationRead(
+  db: Database,
+  bus: EventBus,
+  principal: ContactPrincipal,
+  conversationId: string,
+  seq: number,
+) {
+  const { conversation, link } = await findPortalConversation(db, principal, conversationId);
+  const lastReadSeq = await advanceContactCursor(db, {
+    firmId: conversation.firmId,
+    conversationId,
+    contactId: link.contactId,
+    seq: Math.min(seq, conversation.lastPublicSeq),
+  });
+  await publishEvent(bus, topics.user(principal.userId), {
+    type: "conversation.read",
+    data: { clientId: conversation.clientId, conversationId, lastReadSeq },
+  });
+}
