@@ -381,10 +381,7 @@ describe("starting a conversation", () => {
 
   it("answers 404 for another firm's client, and creates nothing there", async () => {
     const before = await api.listConversations(otherClient.id, otherCookie);
-    for (const body of [
-      { kind: "all_contacts" },
-      { kind: "direct", contactId: otherContact.id },
-    ]) {
+    for (const body of [{ kind: "all_contacts" }, { kind: "direct", contactId: otherContact.id }]) {
       const response = await api.startConversation(otherClient.id, body, adaCookie);
       expect(response.statusCode).toBe(404);
       expect(response.json()).toEqual(clientNotFound);

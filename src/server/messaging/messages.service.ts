@@ -14,7 +14,12 @@ import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
 import { getStaffConversation } from "./conversations.service.js";
 import { type MentionDirectory, parseMessageBody } from "./message-body.js";
-import { selectMessageViews, toStaffMessage } from "./messages.queries.js";
+import {
+  type ConversationAudience,
+  publishMessageDeleted,
+  publishMessageSaved,
+} from "./message-events.js";
+import { type MessageRow, selectMessageViews, toStaffMessage } from "./messages.queries.js";
 import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Mentions may name only staff of the sender's own firm. */
@@ -61,14 +66,14 @@ async function findStaffMessage(db: Queryable, principal: StaffPrincipal, messag
   return row;
 }
 
-/** Moves a reader's cursor forward (never back) in their own numbering. */
+/** Moves a reader's cursor forward (never back) in their own numbering; returns where it is now. */
 async function advanceStaffCursor(
   db: Queryable,
   principal: StaffPrincipal,
   conversationId: string,
   seq: number,
-) {
-  await db
+): Promise<number> {
+  const [cursor] = await db
     .insert(readCursors)
     .values({
       firmId: principal.firmId,
@@ -80,7 +85,9 @@ async function advanceStaffCursor(
     .onConflictDoUpdate({
       target: [readCursors.conversationId, readCursors.readerKind, readCursors.readerId],
       set: { lastReadSeq: sql`greatest(${readCursors.lastReadSeq}, excluded.last_read_seq)` },
-    });
+    })
+    .returning({ lastReadSeq: readCursors.lastReadSeq });
+  return cursor?.lastReadSeq ?? seq;
 }
 
 /**
@@ -108,7 +115,7 @@ export async function sendMessage(
   };
   const body = await parseMessageBody(input.body, firmMentionDirectory(db, principal.firmId));
   const internal = input.internal;
-  let stored: { message: Message; clientId: string };
+  let stored: { row: MessageRow; conversation: ConversationAudience };
   try {
     stored = await db.transaction(async (tx) => {
       const [numbers] = await tx
@@ -124,7 +131,11 @@ export async function sendMessage(
         .returning({
           seq: conversations.lastSeq,
           publicSeq: conversations.lastPublicSeq,
+          id: conversations.id,
+          firmId: conversations.firmId,
           clientId: conversations.clientId,
+          kind: conversations.kind,
+          contactId: conversations.contactId,
         });
       if (!numbers) throw notFound("Conversation");
       const [row] = await tx
@@ -154,21 +165,16 @@ export async function sendMessage(
       }
       // Your own message is read by you.
       await advanceStaffCursor(tx, principal, conversationId, numbers.seq);
-      return {
-        message: toStaffMessage({ ...row, authorName: principal.name }),
-        clientId: numbers.clientId,
-      };
+      const { seq: _seq, publicSeq: _publicSeq, ...conversation } = numbers;
+      return { row: { ...row, authorName: principal.name }, conversation };
     });
   } catch (error) {
     // A retried send: the id is stored already, and this attempt (with its numbers) rolled back.
     if (isUniqueViolation(error, "messages_pkey")) return replay();
     throw error;
   }
-  await publishEvent(bus, topics.firmStaff(principal.firmId), {
-    type: "message.created",
-    data: { clientId: stored.clientId, conversationId, message: stored.message },
-  });
-  return { message: stored.message, created: true };
+  await publishMessageSaved(bus, stored.conversation, "message.created", stored.row);
+  return { message: toStaffMessage(stored.row), created: true };
 }
 
 /** The message, if the principal may see it and wrote it: 404 if unseen, 403 if someone else's. */
@@ -220,14 +226,11 @@ export async function editMessage(
         })),
       );
     }
-    return toStaffMessage({ ...row, authorName: current.authorName });
+    return { ...row, authorName: current.authorName };
   });
   const conversation = await getStaffConversation(db, principal, current.conversationId);
-  await publishEvent(bus, topics.firmStaff(principal.firmId), {
-    type: "message.updated",
-    data: { clientId: conversation.clientId, conversationId: conversation.id, message: edited },
-  });
-  return edited;
+  await publishMessageSaved(bus, conversation, "message.updated", edited);
+  return toStaffMessage(edited);
 }
 
 /** Deletes one's own message for everyone: the row and its mentions are removed. */
@@ -242,10 +245,7 @@ export async function deleteMessage(
   await db
     .delete(messages)
     .where(and(eq(messages.id, messageId), eq(messages.authorStaffId, principal.staffId)));
-  await publishEvent(bus, topics.firmStaff(principal.firmId), {
-    type: "message.deleted",
-    data: { clientId: conversation.clientId, conversationId: conversation.id, messageId },
-  });
+  await publishMessageDeleted(bus, conversation, current);
 }
 
 /** Marks the conversation read up to `seq` (clamped to what exists) for this staff member. */
@@ -257,8 +257,13 @@ export async function markConversationRead(
   seq: number,
 ): Promise<void> {
   const conversation = await getStaffConversation(db, principal, conversationId);
-  const lastReadSeq = Math.min(seq, conversation.lastSeq);
-  await advanceStaffCursor(db, principal, conversationId, lastReadSeq);
+  // The event carries the cursor as stored: a read behind it leaves it where it was.
+  const lastReadSeq = await advanceStaffCursor(
+    db,
+    principal,
+    conversationId,
+    Math.min(seq, conversation.lastSeq),
+  );
   await publishEvent(bus, topics.user(principal.userId), {
     type: "conversation.read",
     data: { clientId: conversation.clientId, conversationId, lastReadSeq },

@@ -20,6 +20,7 @@ import {
   textDoc,
 } from "../../../test/messaging.js";
 import type { Conversation, Message } from "../../shared/api/messaging.js";
+import type { RichTextNode } from "../../shared/rich-text/document.js";
 import { conversations, mentions, messages } from "../db/schema.js";
 
 let t: TestApp;
@@ -111,12 +112,19 @@ async function snapshotOf(thread: { id: string; clientId: string }) {
 
 const unauthenticated = { error: { code: "unauthenticated", message: "Sign in to continue." } };
 const messageNotFound = { error: { code: "not_found", message: "Message was not found." } };
-const conversationNotFound = { error: { code: "not_found", message: "Conversation was not found." } };
+const conversationNotFound = {
+  error: { code: "not_found", message: "Conversation was not found." },
+};
 const notTheAuthor = {
   error: { code: "forbidden", message: "Only the author can change or delete a message." },
 };
 
 const bold = [{ type: "bold" }];
+
+const paragraphJson = '{"type":"paragraph","content":[{"type":"text","text":"deep"}]}';
+/** JSON text of `inner` wrapped `depth` times, built as a string: too deep to stringify. */
+const nestedJson = (depth: number, open: string, close: string, inner: string) =>
+  `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
 
 /** Bodies the server must refuse, each for exactly one reason, with the code it must answer. */
 const invalidBodies: { rule: string; body: () => unknown; code: string; message?: string }[] = [
@@ -149,7 +157,11 @@ const invalidBodies: { rule: string; body: () => unknown; code: string; message?
   {
     rule: "a data: link",
     body: () =>
-      docOf(paragraph(text("open", [link("data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==")]))),
+      docOf(
+        paragraph(
+          text("open", [link("data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==")]),
+        ),
+      ),
     code: "unsafe_link",
     message: "Links must start with http://, https:// or mailto:.",
   },
@@ -307,7 +319,7 @@ describe("sending and listing", () => {
     });
   });
 
-  it.each([
+  it.each<{ query: Record<string, string> }>([
     { query: { limit: "51" } },
     { query: { limit: "0" } },
     { query: { before: "0" } },
@@ -382,6 +394,48 @@ describe("message body validation on send", () => {
     const retry = await api.postMessage(thread.id, { id, body: textDoc("Fixed") }, adaCookie);
     expect(retry.statusCode).toBe(201);
     expect(retry.json().seq).toBe(2);
+  });
+
+  it("refuses a deeply nested document under the size limit with 400, not a server error", async () => {
+    const thread = await newThread();
+    await api.send(thread.id, "Before", adaCookie);
+    const before = await snapshotOf(thread);
+    // 2,500 nested quotes are about 85 KB: under the size limit, but deep enough to exhaust
+    // the stack of anything that walks the document recursively.
+    const deepQuotes = nestedJson(2_500, '{"type":"blockquote","content":[', "]}", paragraphJson);
+    // Nesting hidden in an attribute the schema would drop.
+    const deepAttrs = `{"type":"doc","attrs":{"x":${nestedJson(20_000, "[", "]", "1")}},"content":[${paragraphJson}]}`;
+
+    for (const body of [`{"type":"doc","content":[${deepQuotes}]}`, deepAttrs]) {
+      expect(body.length).toBeLessThan(100 * 1024);
+      const id = crypto.randomUUID();
+      const response = await t.request({
+        method: "POST",
+        url: `/api/conversations/${thread.id}/messages`,
+        headers: { "content-type": "application/json" },
+        payload: `{"id":"${id}","body":${body}}`,
+        cookie: adaCookie,
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().error.code).toBe("invalid_body");
+      expect(await snapshotOf(thread)).toEqual(before);
+    }
+  });
+
+  it("accepts lists nested as deep as anyone writes them", async () => {
+    const thread = await newThread();
+    const item = (label: string, ...nested: RichTextNode[]): RichTextNode => ({
+      type: "listItem",
+      content: [paragraph(text(label, [link("https://example.com")])), ...nested],
+    });
+    let list: RichTextNode = { type: "bulletList", content: [item("Level 20")] };
+    for (let level = 19; level >= 1; level--) {
+      list = { type: "bulletList", content: [item(`Level ${level}`, list)] };
+    }
+    const sent = await api.send(thread.id, docOf(list), adaCookie);
+    expect(nodesOf(sent.body).filter((n) => n.type === "bulletList")).toHaveLength(20);
+    const [listed] = (await api.listMessages(thread.id, adaCookie)).messages;
+    expect(listed?.body).toEqual(sent.body);
   });
 
   it("accepts a text of exactly 10,000 characters", async () => {
@@ -621,9 +675,7 @@ describe("editing", () => {
     expect(Date.parse(edited.editedAt)).toBeGreaterThanOrEqual(Date.parse(original.createdAt));
 
     expect((await api.listMessages(thread.id, benCookie)).messages).toEqual([edited]);
-    expect((await api.conversationRow(thread, benCookie)).lastMessage?.preview).toBe(
-      "First draft",
-    );
+    expect((await api.conversationRow(thread, benCookie)).lastMessage?.preview).toBe("First draft");
 
     const again = await api.editMessage(
       original.id,
@@ -774,6 +826,22 @@ describe("editing", () => {
     expect(await snapshotOf(thread)).toEqual(before);
     expect(before.page.messages).toEqual([original]);
     expect(await mentionedStaffOf(original.id)).toEqual([ben.id]);
+  });
+
+  it("refuses a deeply nested edit with 400, and changes nothing", async () => {
+    const thread = await newThread();
+    const original = await api.send(thread.id, "Flat and fine", adaCookie);
+    const deep = nestedJson(2_500, '{"type":"blockquote","content":[', "]}", paragraphJson);
+    const response = await t.request({
+      method: "PATCH",
+      url: `/api/messages/${original.id}`,
+      headers: { "content-type": "application/json" },
+      payload: `{"version":1,"body":{"type":"doc","content":[${deep}]}}`,
+      cookie: adaCookie,
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error.code).toBe("invalid_body");
+    expect((await api.listMessages(thread.id, adaCookie)).messages).toEqual([original]);
   });
 
   it.each([

@@ -25,7 +25,9 @@ beforeAll(async () => {
   firm = await buildFirm(t.database.db, "Unread Firm");
   adaCookie = await t.signIn((await buildStaff(t.database.db, firm, { name: "Ada Archer" })).email);
   benCookie = await t.signIn((await buildStaff(t.database.db, firm, { name: "Ben Baker" })).email);
-  cleoCookie = await t.signIn((await buildStaff(t.database.db, firm, { name: "Cleo Clark" })).email);
+  cleoCookie = await t.signIn(
+    (await buildStaff(t.database.db, firm, { name: "Cleo Clark" })).email,
+  );
   // A second firm, with its own staff and a thread full of unread messages, to leak from.
   const otherFirm = await buildFirm(t.database.db, "Other Firm");
   const otherAuthor = await t.signIn((await buildStaff(t.database.db, otherFirm)).email);
@@ -56,7 +58,11 @@ async function unreadOf(thread: Conversation, cookie: string) {
   const list = await api.listConversations(thread.clientId, cookie);
   const row = list.conversations.find((conversation) => conversation.id === thread.id);
   if (!row) throw new Error("thread is not listed");
-  return { unreadCount: row.unreadCount, lastReadSeq: row.lastReadSeq, unreadTotal: list.unreadTotal };
+  return {
+    unreadCount: row.unreadCount,
+    lastReadSeq: row.lastReadSeq,
+    unreadTotal: list.unreadTotal,
+  };
 }
 
 const markRead = async (thread: Conversation, seq: number, cookie: string) => {
