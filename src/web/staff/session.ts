@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { StaffSession } from "../../shared/api/session.js";
 import { api } from "../api.js";
+import { signOutTo } from "../auth.js";
 
 export const sessionQuery = {
   queryKey: ["session"],
@@ -10,7 +11,4 @@ export const sessionQuery = {
 
 export const useStaffSession = () => useQuery(sessionQuery);
 
-export async function signOut() {
-  await api("POST", "/api/auth/sign-out", {});
-  window.location.assign("/sign-in");
-}
+export const signOut = () => signOutTo("/sign-in");

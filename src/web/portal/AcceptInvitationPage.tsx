@@ -1,0 +1,112 @@
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Link, useParams } from "react-router";
+import type { InvitationState } from "../../shared/api/portal.js";
+import { ApiRequestError, api } from "../api.js";
+import { AuthCard, FormNotice } from "../ui/AuthCard.js";
+import { Button } from "../ui/Button.js";
+import { usePageTitle } from "../ui/usePageTitle.js";
+import { NewPasswordFields, newPasswordProblem } from "./NewPasswordFields.js";
+
+/** The invitation link: choose a password and land in the portal, or learn why the link is spent. */
+export function AcceptInvitationPage() {
+  usePageTitle("Your invitation");
+  const { token = "" } = useParams();
+  const invitation = useQuery({
+    queryKey: ["invitation", token],
+    queryFn: () =>
+      api<InvitationState>("GET", `/api/portal/invitations/${encodeURIComponent(token)}`),
+    retry: false,
+  });
+  const [fieldError, setFieldError] = useState<string>();
+  const accept = useMutation({
+    mutationFn: (password: string) =>
+      api("POST", `/api/portal/invitations/${encodeURIComponent(token)}/accept`, { password }),
+    onSuccess: () => window.location.assign("/portal"),
+  });
+  const renew = useMutation({
+    mutationFn: () => api("POST", `/api/portal/invitations/${encodeURIComponent(token)}/renewal`),
+  });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const password = String(form.get("password") ?? "");
+    const problem = newPasswordProblem(password, String(form.get("confirmation") ?? ""));
+    setFieldError(problem);
+    if (!problem) accept.mutate(password);
+  }
+
+  const state = invitation.data;
+  if (!state) {
+    return (
+      <AuthCard eyebrow="Client portal" title="Your invitation">
+        {invitation.isError ? (
+          <FormNotice tone="error">{invitation.error.message}</FormNotice>
+        ) : (
+          <p className="text-sm text-slate-700">Checking your invitation…</p>
+        )}
+      </AuthCard>
+    );
+  }
+  if (state.state !== "valid") {
+    const reason = {
+      used: "This invitation was already used. Sign in with the password you chose.",
+      expired: "This invitation has expired. Invitations work for 7 days.",
+      invalid:
+        "This invitation link does not work any more. It may have been replaced by a newer one.",
+    }[state.state];
+    return (
+      <AuthCard eyebrow={state.firmName ?? "Client portal"} title="This link no longer works">
+        <div className="flex flex-col gap-4">
+          <p className="text-sm text-slate-800">{reason}</p>
+          {state.state === "expired" &&
+            (renew.isSuccess ? (
+              <FormNotice tone="success">
+                We sent a new invitation to the address it was meant for. Check your inbox.
+              </FormNotice>
+            ) : (
+              <Button onClick={() => renew.mutate()} disabled={renew.isPending}>
+                Send me a new invitation
+              </Button>
+            ))}
+          {state.state !== "expired" && (
+            <p className="text-sm text-slate-800">
+              If you need a new invitation, ask your contact at {state.firmName ?? "the firm"}.
+            </p>
+          )}
+          <Link to="/portal/sign-in" className="text-blue-800 underline">
+            Go to sign-in
+          </Link>
+          <Link to="/portal/forgot-password" className="text-blue-800 underline">
+            Forgot your password?
+          </Link>
+        </div>
+      </AuthCard>
+    );
+  }
+  const serverFieldError =
+    accept.error instanceof ApiRequestError ? accept.error.fields.password : undefined;
+  return (
+    <AuthCard
+      eyebrow={state.firmName}
+      title={`Welcome, ${state.contactName}`}
+      intro={
+        <>
+          {state.firmName} invited you to their client portal. Choose a password for{" "}
+          <strong>{state.email}</strong> to get started.
+        </>
+      }
+    >
+      <form className="flex flex-col gap-4" onSubmit={submit} noValidate>
+        <NewPasswordFields error={fieldError ?? serverFieldError} />
+        {accept.error && !serverFieldError && (
+          <FormNotice tone="error">{accept.error.message}</FormNotice>
+        )}
+        <Button type="submit" disabled={accept.isPending} className="py-2">
+          Set password and continue
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,87 @@
+import { type FormEvent, useState } from "react";
+import { Link } from "react-router";
+import { api } from "../api.js";
+import { safeNextPath, signInWithPassword } from "../auth.js";
+import { AuthCard, FormNotice } from "../ui/AuthCard.js";
+import { Button } from "../ui/Button.js";
+import { TextField } from "../ui/TextField.js";
+import { usePageTitle } from "../ui/usePageTitle.js";
+
+type Notice = { tone: "error" | "success"; text: string } | null;
+
+/** Contacts sign in with a password, or ask for a one-time link by e-mail. */
+export function PortalSignInPage() {
+  usePageTitle("Client portal sign-in");
+  const [notice, setNotice] = useState<Notice>(null);
+  const [busy, setBusy] = useState(false);
+  const [email, setEmail] = useState("");
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const password = String(new FormData(event.currentTarget).get("password") ?? "");
+    setBusy(true);
+    setNotice(null);
+    const failure = await signInWithPassword(email, password);
+    if (failure) {
+      setNotice({ tone: "error", text: failure });
+      setBusy(false);
+    } else {
+      window.location.assign(safeNextPath("/portal"));
+    }
+  }
+
+  async function sendLink() {
+    if (!email.includes("@")) {
+      setNotice({ tone: "error", text: "Enter your e-mail address first." });
+      return;
+    }
+    setBusy(true);
+    try {
+      await api("POST", "/api/auth/sign-in/magic-link", { email, callbackURL: "/portal" });
+      setNotice({
+        tone: "success",
+        text: `If ${email} has portal access, a sign-in link is on its way. It works once, for 15 minutes.`,
+      });
+    } catch (caught) {
+      setNotice({ tone: "error", text: (caught as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthCard
+      eyebrow="Client portal"
+      title="Sign in"
+      intro="Read and send messages with your advisers."
+    >
+      <form className="flex flex-col gap-4" onSubmit={submit} noValidate>
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          required
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+        />
+        {notice && <FormNotice tone={notice.tone}>{notice.text}</FormNotice>}
+        <Button type="submit" disabled={busy} className="py-2">
+          Sign in
+        </Button>
+        <Button variant="secondary" disabled={busy} onClick={() => void sendLink()}>
+          E-mail me a sign-in link
+        </Button>
+        <Link to="/portal/forgot-password" className="text-center text-sm text-blue-800 underline">
+          Forgot your password?
+        </Link>
+      </form>
+    </AuthCard>
+  );
+}

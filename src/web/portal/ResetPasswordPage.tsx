@@ -1,0 +1,67 @@
+import { type FormEvent, useState } from "react";
+import { Link } from "react-router";
+import { api } from "../api.js";
+import { AuthCard, FormNotice } from "../ui/AuthCard.js";
+import { Button } from "../ui/Button.js";
+import { usePageTitle } from "../ui/usePageTitle.js";
+import { NewPasswordFields, newPasswordProblem } from "./NewPasswordFields.js";
+
+export function ResetPasswordPage() {
+  usePageTitle("Choose a new password");
+  const token = new URLSearchParams(window.location.search).get("token");
+  const [fieldError, setFieldError] = useState<string>();
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const password = String(form.get("password") ?? "");
+    const problem = newPasswordProblem(password, String(form.get("confirmation") ?? ""));
+    setFieldError(problem);
+    if (problem) return;
+    try {
+      await api("POST", "/api/auth/reset-password", { newPassword: password, token });
+      setDone(true);
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  }
+
+  if (!token) {
+    return (
+      <AuthCard eyebrow="Client portal" title="This link is not complete">
+        <Link to="/portal/forgot-password" className="text-blue-800 underline">
+          Ask for a new reset link
+        </Link>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard eyebrow="Client portal" title="Choose a new password">
+      {done ? (
+        <div className="flex flex-col gap-4">
+          <FormNotice tone="success">Your password is changed.</FormNotice>
+          <Link to="/portal/sign-in" className="text-blue-800 underline">
+            Sign in
+          </Link>
+        </div>
+      ) : (
+        <form className="flex flex-col gap-4" onSubmit={submit} noValidate>
+          <NewPasswordFields error={fieldError} />
+          {error && (
+            <FormNotice tone="error">
+              {error}{" "}
+              <Link to="/portal/forgot-password" className="underline">
+                Ask for a new link
+              </Link>
+            </FormNotice>
+          )}
+          <Button type="submit" className="py-2">
+            Save password
+          </Button>
+        </form>
+      )}
+    </AuthCard>
+  );
+}
