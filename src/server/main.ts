@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { databaseTargetFor, openDatabase } from "./db/connect.js";
 import { startMailWorker } from "./mail/worker.js";
 import { createMemoryEventBus } from "./realtime/event-bus.js";
+import { createRedisEventBus } from "./realtime/redis-event-bus.js";
 import { demoSignIns, isDatabaseEmpty, seedDemoData } from "./seed/demo-data.js";
 
 async function main() {
@@ -10,7 +11,8 @@ async function main() {
   const database = await openDatabase(databaseTargetFor(config));
   if (await isDatabaseEmpty(database.db)) await seedDemoData(database.db);
 
-  const bus = createMemoryEventBus();
+  // Several server processes share events through Redis; one process needs nothing outside.
+  const bus = config.redisUrl ? await createRedisEventBus(config.redisUrl) : createMemoryEventBus();
   const app = await buildApp({ config, db: database.db, bus });
   await app.listen({ port: config.port, host: config.host });
   const mailWorker = startMailWorker({
@@ -22,6 +24,7 @@ async function main() {
 
   const { port } = app.server.address() as { port: number };
   const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
+  const events = config.redisUrl ? "Redis event bus" : "in-process events";
   const storage =
     database.driver === "pglite"
       ? `embedded PGlite in ${config.dataDir}/pglite`
@@ -29,7 +32,7 @@ async function main() {
   console.log(
     [
       "",
-      `Portico is running at ${url}  (database: ${storage})`,
+      `Portico is running at ${url}  (database: ${storage}; ${events})`,
       "",
       `Staff sign in at ${url}/ and contacts at ${url}/portal`,
       config.smtpUrl

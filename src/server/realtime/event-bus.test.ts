@@ -1,0 +1,80 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createMemoryEventBus, type EventBus } from "./event-bus.js";
+import { createRedisEventBus } from "./redis-event-bus.js";
+
+const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const opened: EventBus[] = [];
+afterAll(async () => {
+  for (const bus of opened) await bus.close();
+});
+
+/** Resolves with the first payload a subscriber receives on `topic`, or rejects after a timeout. */
+function nextPayload(bus: EventBus, topic: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`nothing arrived on ${topic}`)), 5_000);
+    const stop = bus.subscribe(topic, (payload) => {
+      clearTimeout(timer);
+      stop();
+      resolve(payload);
+    });
+  });
+}
+
+describe("in-process event bus", () => {
+  it("delivers to subscribers of the topic only, until they unsubscribe", async () => {
+    const bus = createMemoryEventBus();
+    const received: string[] = [];
+    const other: string[] = [];
+    const stop = bus.subscribe("a", (payload) => received.push(payload));
+    bus.subscribe("b", (payload) => other.push(payload));
+    await bus.publish("a", "one");
+    stop();
+    await bus.publish("a", "two");
+    expect(received).toEqual(["one"]);
+    expect(other).toEqual([]);
+  });
+});
+
+describe("Redis event bus (several server processes)", () => {
+  it("delivers an event published by one process to subscribers in another", async () => {
+    const [processA, processB] = await Promise.all([
+      createRedisEventBus(redisUrl),
+      createRedisEventBus(redisUrl),
+    ]);
+    opened.push(processA, processB);
+    const topic = `test:${crypto.randomUUID()}`;
+    const arrived = nextPayload(processB, topic);
+    // Redis subscriptions are asynchronous: publish until the subscriber is listening.
+    const sender = setInterval(() => void processA.publish(topic, "hello from A"), 50);
+    try {
+      expect(await arrived).toBe("hello from A");
+    } finally {
+      clearInterval(sender);
+    }
+  });
+
+  it("keeps topics apart and stops delivering after a listener unsubscribes", async () => {
+    const bus = await createRedisEventBus(redisUrl);
+    opened.push(bus);
+    const topic = `test:${crypto.randomUUID()}`;
+    const otherTopic = `test:${crypto.randomUUID()}`;
+    const onTopic: string[] = [];
+    const onOther: string[] = [];
+    const stop = bus.subscribe(topic, (payload) => onTopic.push(payload));
+    bus.subscribe(otherTopic, (payload) => onOther.push(payload));
+    const sender = setInterval(() => void bus.publish(topic, "first"), 50);
+    try {
+      await expect.poll(() => onTopic.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    } finally {
+      clearInterval(sender);
+    }
+    stop();
+    const deliveredBefore = onTopic.length;
+    // Redis keeps one connection's publishes in order: once "marker" arrives, "second" was due.
+    await bus.publish(topic, "second");
+    await bus.publish(otherTopic, "marker");
+    await expect.poll(() => onOther, { timeout: 5_000 }).toEqual(["marker"]);
+    expect(onTopic).toHaveLength(deliveredBefore);
+    expect(onTopic.every((payload) => payload === "first")).toBe(true);
+  });
+});
