@@ -5,6 +5,8 @@
 export interface EventBus {
   publish(topic: string, payload: string): Promise<void>;
   subscribe(topic: string, listener: (payload: string) => void): () => void;
+  /** Resolves once every subscription made so far is live, so nothing published after is missed. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export function createMemoryEventBus(): EventBus {
         if (set.size === 0) listeners.delete(topic);
       };
     },
+    async settled() {},
     async close() {
       listeners.clear();
     },

@@ -68,7 +68,8 @@ export async function realtimeRoutes(app: FastifyInstance) {
         sockets.delete(socket);
         for (const stop of unsubscribe) stop();
       });
-      socket.send(JSON.stringify({ type: "ready" }));
+      // "ready" tells the client to refetch; only once subscribed can that refetch miss nothing.
+      void bus.settled().then(() => socket.send(JSON.stringify({ type: "ready" })));
     },
   );
 

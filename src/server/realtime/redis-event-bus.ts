@@ -10,6 +10,7 @@ export async function createRedisEventBus(url: string): Promise<EventBus> {
   const subscriber = new Redis(url, { lazyConnect: true });
   await Promise.all([publisher.connect(), subscriber.connect()]);
   const listeners = new Map<string, Set<(payload: string) => void>>();
+  let pending: Promise<unknown> = Promise.resolve();
 
   subscriber.on("message", (topic: string, payload: string) => {
     for (const listener of listeners.get(topic) ?? []) listener(payload);
@@ -24,7 +25,7 @@ export async function createRedisEventBus(url: string): Promise<EventBus> {
       if (!set) {
         set = new Set();
         listeners.set(topic, set);
-        void subscriber.subscribe(topic);
+        pending = Promise.all([pending, subscriber.subscribe(topic)]);
       }
       set.add(listener);
       return () => {
@@ -34,6 +35,9 @@ export async function createRedisEventBus(url: string): Promise<EventBus> {
           void subscriber.unsubscribe(topic);
         }
       };
+    },
+    async settled() {
+      await pending;
     },
     async close() {
       listeners.clear();
