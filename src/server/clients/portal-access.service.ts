@@ -56,6 +56,20 @@ async function invitationsSince(db: Queryable, where: ReturnType<typeof eq>) {
   return row?.sent ?? 0;
 }
 
+/**
+ * Makes the contact's unused links stop working: no token hashes to the new value. The rows stay,
+ * so they still count against the hourly limits (deleting them let every resend reset the count).
+ */
+async function retirePendingInvitations(db: Queryable, contactId: string) {
+  await db
+    .update(portalInvitations)
+    .set({
+      tokenHash: sql`'retired:' || ${portalInvitations.id}::text`,
+      expiresAt: sql`least(${portalInvitations.expiresAt}, now())`,
+    })
+    .where(and(eq(portalInvitations.contactId, contactId), isNull(portalInvitations.usedAt)));
+}
+
 /** Replaces the contact's pending links with a new one and puts the e-mail in the outbox, atomically. */
 async function issueInvitation(
   db: Database,
@@ -69,11 +83,7 @@ async function issueInvitation(
 ) {
   const { token, hash } = createLinkToken();
   await db.transaction(async (tx) => {
-    await tx
-      .delete(portalInvitations)
-      .where(
-        and(eq(portalInvitations.contactId, input.contact.id), isNull(portalInvitations.usedAt)),
-      );
+    await retirePendingInvitations(tx, input.contact.id);
     await tx.insert(portalInvitations).values({
       firmId: input.firmId,
       contactId: input.contact.id,
@@ -192,9 +202,7 @@ export async function revokePortalAccess(
   }
   await db.transaction(async (tx) => {
     await tx.update(contacts).set({ portalStatus: "revoked" }).where(eq(contacts.id, contact.id));
-    await tx
-      .delete(portalInvitations)
-      .where(and(eq(portalInvitations.contactId, contact.id), isNull(portalInvitations.usedAt)));
+    await retirePendingInvitations(tx, contact.id);
     if (contact.userId) await tx.delete(session).where(eq(session.userId, contact.userId));
   });
   if (contact.userId) {
