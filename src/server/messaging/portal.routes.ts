@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { clientParamsSchema } from "../../shared/api/clients.js";
 import {
+  conversationListSchema,
   conversationParamsSchema,
-  conversationSchema,
   editMessageBodySchema,
   markReadBodySchema,
   messagePageQuerySchema,
@@ -36,9 +36,7 @@ export async function portalMessagingRoutes(app: FastifyInstance) {
         tags: ["portal"],
         summary: "The client's All Contacts thread and the contact's own direct thread",
         params: clientParamsSchema,
-        response: {
-          200: z.object({ conversations: z.array(conversationSchema), unreadTotal: z.number() }),
-        },
+        response: { 200: conversationListSchema },
       },
     },
     async (request) => listPortalConversations(db, contactOf(request), request.params.clientId),

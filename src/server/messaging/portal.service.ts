@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import {
   type Conversation,
+  type ConversationList,
   type EditMessageBody,
   type Message,
   type MessagePage,
@@ -67,7 +68,7 @@ export async function listPortalConversations(
   db: Database,
   principal: ContactPrincipal,
   clientId: string,
-): Promise<{ conversations: Conversation[]; unreadTotal: number }> {
+): Promise<ConversationList> {
   const link = linkForClient(principal, clientId);
   const rows = await db
     .select({
@@ -97,7 +98,12 @@ export async function listPortalConversations(
     title: row.kind === "all_contacts" ? "All Contacts" : "Direct Message",
     contact: null,
   }));
-  return { conversations: list, unreadTotal: list.reduce((sum, c) => sum + c.unreadCount, 0) };
+  return {
+    conversations: list,
+    // Only staff start conversations: a contact has no "new direct message" to offer.
+    contactsWithoutDirect: [],
+    unreadTotal: list.reduce((sum, c) => sum + c.unreadCount, 0),
+  };
 }
 
 /** A conversation the contact may see, with the contact record they see it through; else 404. */

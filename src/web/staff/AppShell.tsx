@@ -1,18 +1,28 @@
 import { Link, Outlet } from "react-router";
+import { useRealtimeUpdates } from "../messages/useRealtimeUpdates.js";
 import { Button } from "../ui/Button.js";
 import { signOut, useStaffSession } from "./session.js";
 
-/** The signed-in staff frame: a header with the firm and the user, and the page below. */
+/**
+ * The signed-in staff frame: a header with the firm and the user, and the page below, which
+ * scrolls on its own so panes inside it (like a message thread) can fill the height.
+ */
 export function AppShell() {
   const session = useStaffSession();
+  useRealtimeUpdates();
   return (
-    <div className="flex min-h-screen flex-col">
-      <header className="flex items-center justify-between border-b border-slate-200 bg-white px-6 py-3">
+    <div className="flex h-dvh flex-col">
+      <header className="flex shrink-0 items-center justify-between border-b border-slate-200 bg-white px-6 py-3">
         <div className="flex items-center gap-4">
           <Link to="/clients" className="font-semibold text-blue-800">
             Portico
           </Link>
           <span className="text-sm text-slate-700">{session.data?.firm.name}</span>
+          {session.data?.role === "owner" && (
+            <Link to="/outbox" className="text-sm text-blue-800 hover:underline">
+              Outbox
+            </Link>
+          )}
         </div>
         <div className="flex items-center gap-3">
           <span className="text-sm text-slate-700">{session.data?.name}</span>
@@ -21,7 +31,7 @@ export function AppShell() {
           </Button>
         </div>
       </header>
-      <div className="flex flex-1 flex-col">
+      <div className="flex min-h-0 flex-1 flex-col overflow-y-auto">
         <Outlet />
       </div>
     </div>

@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 import { NavLink, Outlet, useParams } from "react-router";
+import { UnreadBadge } from "../messages/UnreadBadge.js";
 import { useClient } from "./clients.queries.js";
+import { useConversationList } from "./messages/staffMessages.queries.js";
 
 function SidebarLink({ to, end, children }: { to: string; end?: boolean; children: ReactNode }) {
   return (
@@ -22,6 +24,7 @@ function SidebarLink({ to, end, children }: { to: string; end?: boolean; childre
 export function ClientRecordLayout() {
   const { clientId = "" } = useParams();
   const client = useClient(clientId);
+  const conversations = useConversationList(clientId);
 
   if (client.isError) {
     return (
@@ -36,15 +39,18 @@ export function ClientRecordLayout() {
 
   const base = `/clients/${clientId}`;
   return (
-    <div className="flex flex-1 flex-col">
-      <div className="border-b border-slate-200 bg-white px-6 py-4">
+    <div className="flex min-h-0 flex-1 flex-col">
+      <div className="shrink-0 border-b border-slate-200 bg-white px-6 py-4">
         <NavLink to="/clients" className="text-sm text-blue-800 hover:underline">
           ← All clients
         </NavLink>
         <h1 className="mt-1 text-2xl font-semibold">{client.data?.name ?? "Loading…"}</h1>
       </div>
-      <div className="flex flex-1">
-        <nav aria-label="Client sections" className="w-56 shrink-0 border-r border-slate-200 p-3">
+      <div className="flex min-h-0 flex-1">
+        <nav
+          aria-label="Client sections"
+          className="w-56 shrink-0 overflow-y-auto border-r border-slate-200 p-3"
+        >
           <ul className="flex flex-col gap-1">
             <li>
               <SidebarLink to={base} end>
@@ -58,8 +64,16 @@ export function ClientRecordLayout() {
           <h2 className="mt-6 px-3 text-xs font-semibold tracking-wide text-slate-600 uppercase">
             Communications
           </h2>
+          <ul className="mt-1 flex flex-col gap-1">
+            <li>
+              <SidebarLink to={`${base}/messages`}>
+                Messages
+                <UnreadBadge count={conversations.data?.unreadTotal ?? 0} />
+              </SidebarLink>
+            </li>
+          </ul>
         </nav>
-        <main className="min-w-0 flex-1 p-6">
+        <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto p-6">
           <Outlet />
         </main>
       </div>

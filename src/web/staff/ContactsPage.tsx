@@ -9,6 +9,7 @@ import { ConfirmDialog } from "../ui/ConfirmDialog.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
 import { ContactDialog } from "./ContactDialog.js";
 import { clientKeys, useClient, useContacts } from "./clients.queries.js";
+import { PortalAccessActions } from "./PortalAccessActions.js";
 
 const portalStatusLabel: Record<PortalStatus, string> = {
   none: "No access",
@@ -33,6 +34,7 @@ export function ContactsPage() {
   usePageTitle(`Contacts · ${client.data?.name ?? "Client"}`);
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<Contact | null>(null);
+  const [announcement, setAnnouncement] = useState("");
   const queryClient = useQueryClient();
 
   const remove = useMutation({
@@ -54,12 +56,13 @@ export function ContactsPage() {
           <Plus aria-hidden size={16} /> Add contact
         </Button>
       </div>
+      <output className="mt-2 block min-h-5 text-sm text-slate-700">{announcement}</output>
       {contacts.isError ? (
         <p role="alert" className="mt-4 text-red-800">
           {contacts.error.message}
         </p>
       ) : (
-        <table className="mt-4 w-full rounded-lg border border-slate-200 bg-white text-left text-sm">
+        <table className="mt-2 w-full rounded-lg border border-slate-200 bg-white text-left text-sm">
           <thead className="bg-slate-100 text-slate-700">
             <tr>
               <th scope="col" className="px-4 py-2 font-medium">
@@ -91,6 +94,11 @@ export function ContactsPage() {
                   </span>
                 </td>
                 <td className="px-4 py-2 text-right whitespace-nowrap">
+                  <PortalAccessActions
+                    clientId={clientId}
+                    contact={contact}
+                    onResult={setAnnouncement}
+                  />
                   <Button
                     variant="ghost"
                     aria-label={`Edit ${contact.name}`}

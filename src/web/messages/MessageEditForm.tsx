@@ -1,0 +1,81 @@
+import { useRef, useState } from "react";
+import type { Message, TeamMember } from "../../shared/api/messaging.js";
+import { ApiRequestError } from "../api.js";
+import { Button } from "../ui/Button.js";
+import { useEditMessage } from "./messages.queries.js";
+import { RichTextEditor, type RichTextEditorHandle } from "./RichTextEditor.js";
+
+/**
+ * Edits one of your own messages in place. Saves with the version it started from, so a change
+ * made elsewhere in the meantime is reported instead of silently overwritten.
+ */
+export default function MessageEditForm({
+  message,
+  clientId,
+  team,
+  onDone,
+}: {
+  message: Message;
+  clientId: string;
+  team: TeamMember[];
+  onDone: () => void;
+}) {
+  const editorRef = useRef<RichTextEditorHandle | null>(null);
+  const [hasContent, setHasContent] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const edit = useEditMessage(message, clientId);
+  // Live updates replace `message` while the editor is open; saving must still name the version
+  // the text was based on. Only after the conflict was shown does a save replace the latest.
+  const basedOn = useRef(message.version);
+  const conflictShown = useRef(false);
+
+  async function save() {
+    const editor = editorRef.current;
+    if (!editor?.hasContent() || edit.isPending) return;
+    setError(null);
+    const version = conflictShown.current ? message.version : basedOn.current;
+    try {
+      await edit.mutateAsync({ body: editor.getDoc(), version });
+      onDone();
+    } catch (caught) {
+      const stale = caught instanceof ApiRequestError && caught.code === "stale_version";
+      conflictShown.current = stale;
+      setError(
+        stale
+          ? "This message was changed elsewhere. Save again to replace that version with your text, or cancel to keep it."
+          : caught instanceof Error
+            ? caught.message
+            : "The message could not be saved.",
+      );
+    }
+  }
+
+  return (
+    <div className="mt-1">
+      <RichTextEditor
+        label="Edit message"
+        handleRef={editorRef}
+        initialContent={message.body}
+        team={team}
+        autoFocus
+        className="border-slate-400 bg-white"
+        onChange={(_body, withContent) => setHasContent(withContent)}
+        onSubmit={() => void save()}
+        onEscape={onDone}
+      />
+      {error && (
+        <p role="alert" className="mt-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </p>
+      )}
+      <div className="mt-2 flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button onClick={() => void save()} disabled={!hasContent || edit.isPending}>
+          Save
+        </Button>
+      </div>
+    </div>
+  );
+}

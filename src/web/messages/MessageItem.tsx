@@ -1,0 +1,119 @@
+import { Lock, MoreHorizontal, Pencil, Trash2 } from "lucide-react";
+import { DropdownMenu } from "radix-ui";
+import { lazy, memo, Suspense, useRef, useState } from "react";
+import type { Message, TeamMember } from "../../shared/api/messaging.js";
+import { Avatar } from "./Avatar.js";
+import { formatClockTime, formatFullDate } from "./format.js";
+import { RichTextView } from "./RichTextView.js";
+
+const MessageEditForm = lazy(() => import("./MessageEditForm.js"));
+
+type MessageItemProps = {
+  message: Message;
+  mine: boolean;
+  clientId: string;
+  team: TeamMember[];
+  onFinished: () => void;
+  onDelete: (message: Message) => void;
+};
+
+/** One message in a thread; your own get an actions menu (edit in place, delete). */
+export const MessageItem = memo(function MessageItem({
+  message,
+  mine,
+  clientId,
+  team,
+  onFinished,
+  onDelete,
+}: MessageItemProps) {
+  const [editing, setEditing] = useState(false);
+  const editChosen = useRef(false);
+
+  const finishEditing = () => {
+    setEditing(false);
+    onFinished();
+  };
+
+  return (
+    <li
+      data-message-id={message.id}
+      className="group relative flex gap-3 rounded-md px-3 py-2 hover:bg-slate-100 focus-within:bg-slate-100"
+    >
+      <Avatar id={message.author.id} name={message.author.name} />
+      <div className="min-w-0 flex-1">
+        <div className="flex flex-wrap items-baseline gap-x-2">
+          <span className="text-sm font-semibold text-slate-900">{message.author.name}</span>
+          <time
+            dateTime={message.createdAt}
+            title={formatFullDate(message.createdAt)}
+            className="text-xs text-slate-600"
+          >
+            {formatClockTime(message.createdAt)}
+          </time>
+          {message.editedAt && (
+            <span className="text-xs text-slate-600" title={formatFullDate(message.editedAt)}>
+              (edited)
+            </span>
+          )}
+        </div>
+        {editing ? (
+          <Suspense fallback={<p className="text-sm text-slate-600">Loading editor…</p>}>
+            <MessageEditForm
+              message={message}
+              clientId={clientId}
+              team={team}
+              onDone={finishEditing}
+            />
+          </Suspense>
+        ) : message.internal ? (
+          <div className="mt-1 rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-3 py-2">
+            <p className="mb-1 flex items-center gap-1 text-xs font-semibold text-amber-900">
+              <Lock aria-hidden size={12} /> Internal note
+            </p>
+            <RichTextView doc={message.body} />
+          </div>
+        ) : (
+          <RichTextView doc={message.body} />
+        )}
+      </div>
+      {mine && !editing && (
+        <DropdownMenu.Root modal={false}>
+          <DropdownMenu.Trigger
+            aria-label="Message actions"
+            className="absolute top-1 right-2 inline-flex size-8 items-center justify-center rounded-md border border-slate-300 bg-white text-slate-800 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-slate-100 focus:opacity-100 data-[state=open]:opacity-100"
+          >
+            <MoreHorizontal aria-hidden size={16} />
+          </DropdownMenu.Trigger>
+          <DropdownMenu.Portal>
+            <DropdownMenu.Content
+              align="end"
+              sideOffset={4}
+              className="z-40 min-w-36 rounded-md border border-slate-300 bg-white p-1 text-sm shadow-lg"
+              onCloseAutoFocus={(event) => {
+                // The inline editor takes focus itself; the trigger is gone while editing.
+                if (editChosen.current) event.preventDefault();
+                editChosen.current = false;
+              }}
+            >
+              <DropdownMenu.Item
+                className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-slate-900 outline-none data-highlighted:bg-blue-700 data-highlighted:text-white"
+                onSelect={() => {
+                  editChosen.current = true;
+                  setEditing(true);
+                }}
+              >
+                <Pencil aria-hidden size={14} /> Edit
+              </DropdownMenu.Item>
+              <DropdownMenu.Item
+                className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-red-800 outline-none data-highlighted:bg-red-700 data-highlighted:text-white"
+                onSelect={() => onDelete(message)}
+              >
+                <Trash2 aria-hidden size={14} /> Delete
+              </DropdownMenu.Item>
+            </DropdownMenu.Content>
+          </DropdownMenu.Portal>
+        </DropdownMenu.Root>
+      )}
+    </li>
+  );
+});

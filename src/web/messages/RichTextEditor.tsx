@@ -1,0 +1,155 @@
+import { Extension } from "@tiptap/core";
+import { EditorContent, useEditor } from "@tiptap/react";
+import { type RefObject, useEffect, useImperativeHandle, useRef, useState } from "react";
+import type { TeamMember } from "../../shared/api/messaging.js";
+import type { RichTextDoc, RichTextNode } from "../../shared/rich-text/document.js";
+import { richTextExtensions } from "../../shared/rich-text/extensions.js";
+import { FormattingToolbar } from "./FormattingToolbar.js";
+import { mentionSuggestion } from "./MentionSuggestions.js";
+
+export type RichTextEditorHandle = {
+  focus: () => void;
+  clear: () => void;
+  /** The document as it is sent: without blank paragraphs at either end. */
+  getDoc: () => RichTextDoc;
+  hasContent: () => boolean;
+};
+
+type Callbacks = {
+  onChange?: (doc: RichTextDoc, hasContent: boolean) => void;
+  onSubmit: () => void;
+  onEscape?: () => void;
+};
+
+/**
+ * The document without empty paragraphs at its start and end: the editor keeps one after a
+ * list, quote or code block so the caret can leave it, but a sent message should not end blank.
+ */
+function withoutBlankEdges(doc: RichTextDoc): RichTextDoc {
+  const content = [...(doc.content ?? [])];
+  const isBlank = (node: RichTextNode | undefined) =>
+    node?.type === "paragraph" && !node.content?.length;
+  while (isBlank(content[0])) content.shift();
+  while (isBlank(content.at(-1))) content.pop();
+  return { ...doc, content };
+}
+
+/** Text or a mention: a body of only spaces or empty paragraphs is not worth sending. */
+const hasText = (editor: { getText: () => string }) => editor.getText().trim().length > 0;
+
+/**
+ * The rich-text editor used to compose and to edit messages: the shared extension list (so the
+ * server accepts whatever it produces), a formatting toolbar, @mentions of the team, and
+ * Ctrl/Cmd+Enter to submit. Enter starts a new paragraph; Shift+Enter a line break.
+ */
+export function RichTextEditor({
+  label,
+  initialContent,
+  team,
+  autoFocus = false,
+  handleRef,
+  describedBy,
+  className = "",
+  ...callbacks
+}: Callbacks & {
+  label: string;
+  initialContent?: RichTextDoc | null;
+  team: TeamMember[];
+  autoFocus?: boolean;
+  handleRef?: RefObject<RichTextEditorHandle | null>;
+  describedBy?: string;
+  className?: string;
+}) {
+  // The editor is built once; these refs let it reach the latest props.
+  const callbacksRef = useRef(callbacks);
+  callbacksRef.current = callbacks;
+  const teamRef = useRef(team);
+  teamRef.current = team;
+  const mentionPopup = useRef({ open: false }).current;
+
+  // Built once and kept identical across renders: useEditor re-applies options that differ
+  // from the last ones, and doing so resets the view's selection under keys being typed.
+  const [options] = useState(() => ({
+    // Built after mount rather than during render: an instance built during render is thrown
+    // away and rebuilt once the component mounts, and keys typed in between would be lost.
+    immediatelyRender: false,
+    extensions: [
+      ...richTextExtensions({
+        mentionSuggestion: mentionSuggestion(() => teamRef.current, mentionPopup),
+      }),
+      Extension.create({
+        name: "composerKeys",
+        // Ahead of StarterKit, which would turn Mod-Enter into a line break.
+        priority: 1000,
+        addKeyboardShortcuts: () => ({
+          "Mod-Enter": () => {
+            callbacksRef.current.onSubmit();
+            return true;
+          },
+          "Ctrl-Enter": () => {
+            callbacksRef.current.onSubmit();
+            return true;
+          },
+          Escape: () => {
+            if (mentionPopup.open || !callbacksRef.current.onEscape) return false;
+            callbacksRef.current.onEscape();
+            return true;
+          },
+        }),
+      }),
+    ],
+    content: initialContent ?? "",
+    editorProps: {
+      attributes: {
+        role: "textbox",
+        "aria-multiline": "true",
+        "aria-label": label,
+        ...(describedBy ? { "aria-describedby": describedBy } : {}),
+        class: "tiptap rich-text min-h-16 max-h-60 overflow-y-auto px-3 py-2 text-sm",
+      },
+    },
+  }));
+
+  const editor = useEditor({
+    ...options,
+    // Reporting the starting content lets a restored draft enable Send straight away.
+    onCreate: ({ editor: current }) => {
+      callbacksRef.current.onChange?.(current.getJSON() as RichTextDoc, hasText(current));
+    },
+    onUpdate: ({ editor: current }) => {
+      callbacksRef.current.onChange?.(current.getJSON() as RichTextDoc, hasText(current));
+    },
+  });
+
+  // Not TipTap's `autofocus`, which runs before EditorContent has put the editor in the page.
+  useEffect(() => {
+    if (autoFocus && editor && !editor.isDestroyed) editor.commands.focus("end");
+  }, [editor, autoFocus]);
+
+  useImperativeHandle(
+    handleRef,
+    () => ({
+      focus: () => editor?.commands.focus("end"),
+      clear: () => editor?.commands.clearContent(true),
+      getDoc: () => withoutBlankEdges((editor?.getJSON() ?? { type: "doc" }) as RichTextDoc),
+      hasContent: () => (editor ? hasText(editor) : false),
+    }),
+    [editor],
+  );
+
+  return (
+    <div
+      className={`rounded-md border focus-within:ring-2 focus-within:ring-blue-700 ${className}`}
+    >
+      {editor ? (
+        <>
+          <FormattingToolbar editor={editor} label={`${label} formatting`} />
+          <EditorContent editor={editor} />
+        </>
+      ) : (
+        // Holds the editor's place (toolbar + one paragraph) for the moment it takes to build.
+        <div className="h-[105px]" />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+import { ArrowDown } from "lucide-react";
+import { useCallback, useMemo, useState } from "react";
+import type { Message, TeamMember } from "../../shared/api/messaging.js";
+import { DeleteMessageDialog } from "./DeleteMessageDialog.js";
+import { dayKey, formatDayLabel } from "./format.js";
+import { MessageItem } from "./MessageItem.js";
+import { flattenThread, useThreadMessages } from "./messages.queries.js";
+import { useArrivalAnnouncement, useMarkReadWhileVisible, useThreadScroll } from "./threadHooks.js";
+import { useNow } from "./useNow.js";
+
+type DayGroup = { key: string; label: string; messages: Message[] };
+
+function groupByDay(messages: Message[], now: number): DayGroup[] {
+  const groups: DayGroup[] = [];
+  for (const message of messages) {
+    const key = dayKey(message.createdAt);
+    const group = groups.at(-1);
+    if (group?.key === key) group.messages.push(message);
+    else groups.push({ key, label: formatDayLabel(message.createdAt, now), messages: [message] });
+  }
+  return groups;
+}
+
+/**
+ * A conversation's messages, oldest to newest, with day separators. Loads older pages as you
+ * scroll up, marks what you see as read, and announces messages from others as they arrive.
+ */
+export function Thread({
+  conversationId,
+  clientId,
+  team,
+  isMine,
+  onActionFinished,
+}: {
+  conversationId: string;
+  clientId: string;
+  team: TeamMember[];
+  isMine: (author: Message["author"]) => boolean;
+  /** After a send, edit or delete: the page puts focus back in the composer. */
+  onActionFinished: () => void;
+}) {
+  const query = useThreadMessages(conversationId);
+  const messages = useMemo(() => flattenThread(query.data), [query.data]);
+  const now = useNow();
+  const groups = useMemo(() => groupByDay(messages, now), [messages, now]);
+  const [deleting, setDeleting] = useState<Message | null>(null);
+  const isMineMessage = useCallback((message: Message) => isMine(message.author), [isMine]);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+
+  const scroll = useThreadScroll({
+    messages,
+    canLoadOlder: hasNextPage && !isFetchingNextPage,
+    loadOlder,
+    isMine: isMineMessage,
+  });
+  const announcement = useArrivalAnnouncement(messages, query.isSuccess, isMineMessage);
+  useMarkReadWhileVisible(conversationId, clientId, messages.at(-1)?.seq ?? 0);
+
+  return (
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      <div aria-live="polite" className="sr-only">
+        <span key={announcement.count}>{announcement.text}</span>
+      </div>
+      <section
+        ref={scroll.scrollRef}
+        onScroll={scroll.onScroll}
+        aria-label="Message history"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: keyboard users scroll the history from here
+        tabIndex={0}
+        className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]"
+      >
+        <div ref={scroll.contentRef} className="flex min-h-full flex-col justify-end px-2 py-3">
+          {query.isPending && <p className="p-4 text-sm text-slate-600">Loading messages…</p>}
+          {query.isError && (
+            <p role="alert" className="p-4 text-sm text-red-800">
+              {query.error.message}
+            </p>
+          )}
+          {isFetchingNextPage && (
+            <output className="block p-2 text-center text-xs text-slate-600">
+              Loading older messages…
+            </output>
+          )}
+          {query.isSuccess && !hasNextPage && messages.length > 0 && (
+            <p className="p-2 text-center text-xs text-slate-600">Start of the conversation</p>
+          )}
+          {query.isSuccess && messages.length === 0 && (
+            <p className="p-4 text-center text-sm text-slate-600">
+              No messages yet. Write the first one below.
+            </p>
+          )}
+          {groups.map((group) => (
+            <section key={group.key} aria-labelledby={`day-${conversationId}-${group.key}`}>
+              <h3
+                id={`day-${conversationId}-${group.key}`}
+                className="sticky top-0 z-10 my-2 flex items-center gap-3 bg-white py-1 text-xs font-semibold text-slate-700 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200"
+              >
+                {group.label}
+              </h3>
+              <ol className="flex flex-col gap-0.5">
+                {group.messages.map((message) => (
+                  <MessageItem
+                    key={message.id}
+                    message={message}
+                    mine={isMine(message.author)}
+                    clientId={clientId}
+                    team={team}
+                    onFinished={onActionFinished}
+                    onDelete={setDeleting}
+                  />
+                ))}
+              </ol>
+            </section>
+          ))}
+        </div>
+      </section>
+      {scroll.hasUnseenBelow && (
+        <button
+          type="button"
+          onClick={() => {
+            scroll.scrollToBottom();
+            scroll.scrollRef.current?.focus();
+          }}
+          className="absolute bottom-3 left-1/2 inline-flex -translate-x-1/2 items-center gap-1.5 rounded-full bg-blue-700 px-3 py-1.5 text-sm font-medium text-white shadow-lg hover:bg-blue-800"
+        >
+          <ArrowDown aria-hidden size={14} /> New messages
+        </button>
+      )}
+      <DeleteMessageDialog
+        message={deleting}
+        clientId={clientId}
+        onClose={() => setDeleting(null)}
+        onDeleted={onActionFinished}
+      />
+    </div>
+  );
+}

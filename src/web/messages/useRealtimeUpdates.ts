@@ -1,0 +1,108 @@
+import { type QueryClient, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import type { ServerEvent } from "../../shared/events.js";
+import {
+  messagingKeys,
+  removeThreadMessage,
+  replaceThreadMessage,
+  upsertThreadMessage,
+} from "./messages.queries.js";
+
+const MIN_RETRY_MS = 500;
+const MAX_RETRY_MS = 30_000;
+
+function realtimeUrl(): string {
+  const protocol = window.location.protocol === "https:" ? "wss:" : "ws:";
+  return `${protocol}//${window.location.host}/api/realtime`;
+}
+
+/** Applies one server event to the cached queries, so open screens change without a refetch. */
+export function applyServerEvent(queryClient: QueryClient, event: ServerEvent) {
+  const refetchThread = (conversationId: string) =>
+    void queryClient.invalidateQueries({ queryKey: messagingKeys.thread(conversationId) });
+  switch (event.type) {
+    case "message.created":
+      if (!upsertThreadMessage(queryClient, event.data.message)) {
+        // Not loaded (nothing to do), still loading (the answer may predate this event), or a
+        // gap: refetching covers all three; an unloaded thread simply stays stale until opened.
+        refetchThread(event.data.conversationId);
+      }
+      break;
+    case "message.updated":
+      // Only the copy on screen can be stale; an unloaded page arrives already edited.
+      replaceThreadMessage(queryClient, event.data.message);
+      break;
+    case "message.deleted":
+      removeThreadMessage(queryClient, event.data.conversationId, event.data.messageId);
+      break;
+    case "conversation.created":
+    case "conversation.read":
+      break;
+  }
+  void queryClient.invalidateQueries({
+    queryKey: messagingKeys.conversations(event.data.clientId),
+  });
+}
+
+function isServerEvent(value: unknown): value is ServerEvent {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === "string" &&
+    typeof (value as { data?: unknown }).data === "object"
+  );
+}
+
+/**
+ * Keeps this tab's one WebSocket open, reconnecting with backoff. Each (re)connection ends in
+ * `ready`, and then every messaging query is refetched: that is how a view catches up on what
+ * happened while it was offline, without gaps or duplicates.
+ */
+export function useRealtimeUpdates() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    let stopped = false;
+
+    const connect = () => {
+      clearTimeout(retryTimer);
+      socket = new WebSocket(realtimeUrl());
+      socket.onmessage = (frame) => {
+        let payload: unknown;
+        try {
+          payload = JSON.parse(String(frame.data));
+        } catch {
+          return;
+        }
+        if ((payload as { type?: unknown })?.type === "ready") {
+          failures = 0;
+          void queryClient.invalidateQueries({ queryKey: messagingKeys.all });
+        } else if (isServerEvent(payload)) {
+          applyServerEvent(queryClient, payload);
+        }
+      };
+      socket.onclose = () => {
+        if (stopped) return;
+        const ceiling = Math.min(MAX_RETRY_MS, MIN_RETRY_MS * 2 ** failures);
+        failures += 1;
+        retryTimer = setTimeout(connect, ceiling / 2 + (Math.random() * ceiling) / 2);
+      };
+    };
+    const reconnectNow = () => {
+      if (socket?.readyState !== WebSocket.CLOSED) return;
+      failures = 0;
+      connect();
+    };
+
+    connect();
+    window.addEventListener("online", reconnectNow);
+    return () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      window.removeEventListener("online", reconnectNow);
+      socket?.close();
+    };
+  }, [queryClient]);
+}

@@ -1,0 +1,135 @@
+import { ArrowLeft } from "lucide-react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { Link, Navigate, useParams } from "react-router";
+import type { Message, TeamMember } from "../../shared/api/messaging.js";
+import type { ComposerHandle } from "../messages/Composer.js";
+import { ConversationList } from "../messages/ConversationList.js";
+import { formatUnreadCount } from "../messages/format.js";
+import { Thread } from "../messages/Thread.js";
+import { usePageTitle } from "../ui/usePageTitle.js";
+import { usePortalConversations, usePortalSession } from "./portal.queries.js";
+
+const Composer = lazy(() => import("../messages/Composer.js"));
+const noMentions: TeamMember[] = [];
+const wideScreen = "(min-width: 768px)";
+
+/** True on screens wide enough for the list and the thread side by side. */
+function useIsWide() {
+  const [wide, setWide] = useState(() => window.matchMedia(wideScreen).matches);
+  useEffect(() => {
+    const query = window.matchMedia(wideScreen);
+    const update = () => setWide(query.matches);
+    query.addEventListener("change", update);
+    return () => query.removeEventListener("change", update);
+  }, []);
+  return wide;
+}
+
+/**
+ * The contact's Messages: the client's All Contacts thread and their own direct thread. On a
+ * phone it is one pane at a time: the list, then the thread with a way back.
+ */
+export function PortalMessagesPage() {
+  const { clientId = "", conversationId } = useParams();
+  const session = usePortalSession();
+  const list = usePortalConversations(clientId);
+  const wide = useIsWide();
+  const link = session.data?.clients.find((client) => client.clientId === clientId);
+  const unread = list.data?.unreadTotal ?? 0;
+  usePageTitle(
+    `${unread > 0 ? `(${formatUnreadCount(unread)}) ` : ""}Messages · ${link?.firmName ?? "Portal"}`,
+  );
+
+  const composerRef = useRef<ComposerHandle | null>(null);
+  const focusComposer = useCallback(() => composerRef.current?.focus(), []);
+  const isMine = useCallback(
+    (author: Message["author"]) => author.kind === "contact" && author.id === link?.contactId,
+    [link?.contactId],
+  );
+
+  if (session.data && !link) return <Navigate to="/portal" replace />;
+  if (list.isError) {
+    return (
+      <p role="alert" className="p-6 text-red-800">
+        {list.error.message}
+      </p>
+    );
+  }
+  if (!list.data || !link) return <p className="p-6 text-sm text-slate-700">Loading messages…</p>;
+
+  const { conversations } = list.data;
+  const base = `/portal/clients/${clientId}`;
+  if (conversations.length === 0) {
+    return (
+      <main className="mx-auto max-w-lg p-6">
+        <h1 className="text-xl font-semibold">Messages</h1>
+        <p className="mt-2 text-slate-800">
+          {link.firmName} has not started a conversation with you yet. When they do, it appears here
+          and you can reply.
+        </p>
+      </main>
+    );
+  }
+  const selected = conversations.find((conversation) => conversation.id === conversationId);
+  if (!selected && wide) {
+    const first = conversations[0];
+    return first ? <Navigate to={`${base}/${first.id}`} replace /> : null;
+  }
+
+  return (
+    <main className="flex min-h-0 flex-1 flex-col md:flex-row">
+      <h1 className="sr-only">Messages with {link.firmName}</h1>
+      {(wide || !selected) && (
+        <div className="flex min-h-0 shrink-0 flex-col border-slate-200 bg-white md:w-72 md:border-r">
+          <ConversationList
+            conversations={conversations}
+            selectedId={selected?.id}
+            hrefFor={(conversation) => `${base}/${conversation.id}`}
+          />
+        </div>
+      )}
+      {selected && (
+        <section
+          aria-label={selected.title}
+          className="flex min-h-0 min-w-0 flex-1 flex-col bg-white"
+          key={selected.id}
+        >
+          <div className="flex items-center gap-2 border-b border-slate-200 px-4 py-3">
+            {!wide && (
+              <Link to={base} className="flex items-center gap-1 text-sm text-blue-800">
+                <ArrowLeft aria-hidden size={16} /> Conversations
+              </Link>
+            )}
+            <div>
+              <h2 className="text-base font-semibold">{selected.title}</h2>
+              <p className="text-xs text-slate-700">
+                {selected.kind === "all_contacts"
+                  ? `Everyone at ${link.clientName} with portal access, and ${link.firmName}.`
+                  : `Only you and ${link.firmName}.`}
+              </p>
+            </div>
+          </div>
+          <Thread
+            conversationId={selected.id}
+            clientId={clientId}
+            team={noMentions}
+            isMine={isMine}
+            onActionFinished={focusComposer}
+          />
+          <Suspense
+            fallback={<div className="border-t border-slate-200 p-3 text-sm">Loading editor…</div>}
+          >
+            <Composer
+              conversationId={selected.id}
+              clientId={clientId}
+              draftKey={`contact.${link.contactId}.${selected.id}`}
+              team={noMentions}
+              allowInternal={false}
+              handleRef={composerRef}
+            />
+          </Suspense>
+        </section>
+      )}
+    </main>
+  );
+}

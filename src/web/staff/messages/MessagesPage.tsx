@@ -1,0 +1,104 @@
+import { useState } from "react";
+import { Navigate, useNavigate, useParams } from "react-router";
+import type {
+  Conversation,
+  CreateConversationBody,
+  TeamMember,
+} from "../../../shared/api/messaging.js";
+import { ConversationList } from "../../messages/ConversationList.js";
+import { formatUnreadCount } from "../../messages/format.js";
+import { usePageTitle } from "../../ui/usePageTitle.js";
+import { useClient } from "../clients.queries.js";
+import { useStaffSession } from "../session.js";
+import { MessagesEmptyState } from "./MessagesEmptyState.js";
+import { NewDirectMessageMenu } from "./NewDirectMessageMenu.js";
+import { useConversationList, useCreateConversation, useTeam } from "./staffMessages.queries.js";
+import { ThreadPane } from "./ThreadPane.js";
+
+const noTeam: TeamMember[] = [];
+
+/** Client record → Communications → Messages: conversations on the left, the thread on the right. */
+export function MessagesPage() {
+  const { clientId = "", conversationId } = useParams();
+  const navigate = useNavigate();
+  const client = useClient(clientId);
+  const list = useConversationList(clientId);
+  const session = useStaffSession();
+  const team = useTeam().data?.members ?? noTeam;
+  const create = useCreateConversation(clientId);
+  const clientName = client.data?.name ?? "this client";
+
+  const unread = list.data?.unreadTotal ?? 0;
+  usePageTitle(
+    `${unread > 0 ? `(${formatUnreadCount(unread)}) ` : ""}Messages · ${client.data?.name ?? "Client"}`,
+  );
+
+  const base = `/clients/${clientId}/messages`;
+  // A conversation opened by creating it starts with focus in its composer.
+  const [focusComposerOf, setFocusComposerOf] = useState<string | null>(null);
+  const open = (conversation: Conversation) => {
+    setFocusComposerOf(conversation.id);
+    navigate(`${base}/${conversation.id}`);
+  };
+  // A failure shows through `create.error`.
+  const createAndOpen = (body: CreateConversationBody) =>
+    void create.mutateAsync(body).then(open, () => undefined);
+
+  if (list.isError || session.isError) {
+    return (
+      <p role="alert" className="text-red-800">
+        {(list.error ?? session.error)?.message}
+      </p>
+    );
+  }
+  if (!list.data || !session.data) {
+    return <p className="text-sm text-slate-600">Loading conversations…</p>;
+  }
+
+  const { conversations, contactsWithoutDirect } = list.data;
+  if (conversations.length === 0) {
+    return (
+      <MessagesEmptyState
+        clientName={clientName}
+        starting={create.isPending}
+        error={create.error?.message ?? null}
+        onStart={() => createAndOpen({ kind: "all_contacts" })}
+      />
+    );
+  }
+  if (!conversationId) {
+    const first = conversations.find((c) => c.kind === "all_contacts") ?? conversations[0];
+    return first ? <Navigate to={`${base}/${first.id}`} replace /> : null;
+  }
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col overflow-hidden rounded-lg border border-slate-200 bg-white md:flex-row">
+      <div className="flex max-h-64 shrink-0 flex-col border-b border-slate-200 md:max-h-none md:w-72 md:border-r md:border-b-0">
+        <ConversationList
+          conversations={conversations}
+          selectedId={conversationId}
+          hrefFor={(conversation) => `${base}/${conversation.id}`}
+          footer={
+            contactsWithoutDirect.length > 0 && (
+              <NewDirectMessageMenu
+                contacts={contactsWithoutDirect}
+                busy={create.isPending}
+                error={create.error?.message ?? null}
+                onChoose={(contact) => createAndOpen({ kind: "direct", contactId: contact.id })}
+              />
+            )
+          }
+        />
+      </div>
+      <ThreadPane
+        key={conversationId}
+        conversationId={conversationId}
+        conversation={conversations.find((c) => c.id === conversationId)}
+        clientId={clientId}
+        staffId={session.data.staffId}
+        team={team}
+        focusComposerOnOpen={focusComposerOf === conversationId}
+      />
+    </div>
+  );
+}
