@@ -9,7 +9,7 @@ import { getClient } from "./clients.service.js";
 
 type ContactValues = ReturnType<typeof contactInputSchema.parse>;
 
-const contactColumns = {
+export const contactColumns = {
   id: contacts.id,
   clientId: contacts.clientId,
   name: contacts.name,
@@ -58,7 +58,8 @@ export async function createContact(
   return created;
 }
 
-const scopedContact = (principal: StaffPrincipal, clientId: string, contactId: string) =>
+/** One contact of one client of the principal's firm: every contact write is scoped by this. */
+export const scopedContact = (principal: { firmId: string }, clientId: string, contactId: string) =>
   and(
     eq(contacts.id, contactId),
     eq(contacts.clientId, clientId),

@@ -9,20 +9,12 @@ import { enqueueMail } from "../mail/outbox.js";
 import { invitationMail } from "../mail/templates.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishControl, topics } from "../realtime/topics.js";
+import { contactColumns, scopedContact } from "./contacts.service.js";
 
 export const INVITATION_DAYS = 7;
 /** Invitations are e-mails sent in the firm's name: bounded per sender and per recipient. */
 const INVITATIONS_PER_STAFF_PER_HOUR = 30;
 const INVITATIONS_PER_CONTACT_PER_HOUR = 5;
-
-const contactColumns = {
-  id: contacts.id,
-  clientId: contacts.clientId,
-  name: contacts.name,
-  email: contacts.email,
-  portalStatus: contacts.portalStatus,
-  userId: contacts.userId,
-};
 
 async function findContact(
   db: Queryable,
@@ -31,15 +23,9 @@ async function findContact(
   contactId: string,
 ) {
   const [contact] = await db
-    .select(contactColumns)
+    .select({ ...contactColumns, userId: contacts.userId })
     .from(contacts)
-    .where(
-      and(
-        eq(contacts.id, contactId),
-        eq(contacts.clientId, clientId),
-        eq(contacts.firmId, principal.firmId),
-      ),
-    );
+    .where(scopedContact(principal, clientId, contactId));
   if (!contact) throw notFound("Contact");
   return contact;
 }

@@ -1,9 +1,8 @@
 import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
-import {
-  type Conversation,
-  type ConversationList,
-  type CreateConversationBody,
-  UNREAD_CAP,
+import type {
+  Conversation,
+  ConversationList,
+  CreateConversationBody,
 } from "../../shared/api/messaging.js";
 import type { StaffPrincipal } from "../auth/principal.js";
 import { getClient } from "../clients/clients.service.js";
@@ -12,44 +11,8 @@ import { contacts, conversations, readCursors } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { contactTopicOf, publishEvent, topics } from "../realtime/topics.js";
+import { lastMessagePreview, readerCursor, unreadCount } from "./read-state.js";
 import { visibleConversations } from "./visibility.js";
-
-const staffCursor = (principal: StaffPrincipal) =>
-  and(
-    eq(readCursors.conversationId, conversations.id),
-    eq(readCursors.readerKind, "staff"),
-    eq(readCursors.readerId, principal.staffId),
-  );
-
-/**
- * Unread = messages after the reader's cursor not written by the reader, counted over the
- * (conversation_id, seq) index and capped, so its cost never grows with history.
- */
-const staffUnreadCount = (principal: StaffPrincipal) => sql<number>`(
-  select count(*)::int from (
-    select 1 from messages m
-    where m.conversation_id = ${conversations.id}
-      and m.seq > coalesce(${readCursors.lastReadSeq}, 0)
-      and m.author_staff_id is distinct from ${principal.staffId}
-    limit ${UNREAD_CAP}
-  ) as unread
-)`;
-
-const lastMessagePreview = sql<Conversation["lastMessage"]>`(
-  select json_build_object(
-    'preview', left(m.body_text, 160),
-    'internal', m.internal,
-    'authorName', coalesce(u.name, ac.name, 'Former member'),
-    'createdAt', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-  )
-  from messages m
-  left join staff s on s.id = m.author_staff_id
-  left join "user" u on u.id = s.user_id
-  left join contacts ac on ac.id = m.author_contact_id
-  where m.conversation_id = ${conversations.id}
-  order by m.seq desc
-  limit 1
-)`;
 
 /** The conversation rows of a client with counts and previews for one staff reader, in one query. */
 async function selectStaffConversations(
@@ -57,6 +20,7 @@ async function selectStaffConversations(
   principal: StaffPrincipal,
   where: SQL | undefined,
 ): Promise<Conversation[]> {
+  const reader = { kind: "staff" as const, staffId: principal.staffId };
   const rows = await db
     .select({
       id: conversations.id,
@@ -67,12 +31,12 @@ async function selectStaffConversations(
       contactPortalStatus: contacts.portalStatus,
       lastSeq: conversations.lastSeq,
       lastReadSeq: sql<number>`coalesce(${readCursors.lastReadSeq}, 0)`,
-      unreadCount: staffUnreadCount(principal),
-      lastMessage: lastMessagePreview,
+      unreadCount: unreadCount(reader),
+      lastMessage: lastMessagePreview(reader),
     })
     .from(conversations)
     .leftJoin(contacts, eq(contacts.id, conversations.contactId))
-    .leftJoin(readCursors, staffCursor(principal))
+    .leftJoin(readCursors, readerCursor(reader))
     .where(and(visibleConversations(principal), where))
     .orderBy(
       sql`case when ${conversations.kind} = 'all_contacts' then 0 else 1 end`,

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Message } from "../../shared/api/messaging.js";
 import type { RichTextDoc } from "../../shared/rich-text/document.js";
 import type { Queryable } from "../db/connect.js";
@@ -81,4 +81,31 @@ export function toContactMessage(row: MessageRow): Message {
     throw new Error("an internal note must never be shaped for a contact");
   }
   return { ...toStaffMessage(row), seq: row.publicSeq, internal: false };
+}
+
+/**
+ * A keyset page of visible messages in the reader's numbering (`seq` or `publicSeq`): the newest
+ * `limit` before `before`, returned oldest first, and whether older ones remain.
+ */
+export async function selectMessagePage(
+  db: Queryable,
+  input: {
+    conversationId: string;
+    visible: SQL;
+    numbering: typeof messages.seq | typeof messages.publicSeq;
+    before: number | undefined;
+    limit: number;
+  },
+): Promise<{ rows: MessageRow[]; hasOlder: boolean }> {
+  const rows = await selectMessageViews(db)
+    .where(
+      and(
+        eq(messages.conversationId, input.conversationId),
+        input.visible,
+        input.before ? lt(input.numbering, input.before) : undefined,
+      ),
+    )
+    .orderBy(desc(input.numbering))
+    .limit(input.limit + 1);
+  return { rows: rows.slice(0, input.limit).reverse(), hasOlder: rows.length > input.limit };
 }

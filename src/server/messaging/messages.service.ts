@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type {
   EditMessageBody,
   Message,
@@ -8,7 +8,7 @@ import type {
 import type { StaffPrincipal } from "../auth/principal.js";
 import type { Database, Queryable } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
-import { conversations, mentions, messages, readCursors, staff, user } from "../db/schema.js";
+import { conversations, mentions, messages, staff, user } from "../db/schema.js";
 import { AppError, forbidden, notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
@@ -19,7 +19,13 @@ import {
   publishMessageDeleted,
   publishMessageSaved,
 } from "./message-events.js";
-import { type MessageRow, selectMessageViews, toStaffMessage } from "./messages.queries.js";
+import {
+  type MessageRow,
+  selectMessagePage,
+  selectMessageViews,
+  toStaffMessage,
+} from "./messages.queries.js";
+import { advanceReadCursor } from "./read-state.js";
 import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Mentions may name only staff of the sender's own firm. */
@@ -43,20 +49,14 @@ export async function listMessages(
   page: { before?: number; limit: number },
 ): Promise<MessagePage> {
   await getStaffConversation(db, principal, conversationId);
-  const rows = await selectMessageViews(db)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        visibleMessages(principal),
-        page.before ? lt(messages.seq, page.before) : undefined,
-      ),
-    )
-    .orderBy(desc(messages.seq))
-    .limit(page.limit + 1);
-  return {
-    messages: rows.slice(0, page.limit).reverse().map(toStaffMessage),
-    hasOlder: rows.length > page.limit,
-  };
+  const { rows, hasOlder } = await selectMessagePage(db, {
+    conversationId,
+    visible: visibleMessages(principal),
+    numbering: messages.seq,
+    before: page.before,
+    limit: page.limit,
+  });
+  return { messages: rows.map(toStaffMessage), hasOlder };
 }
 
 async function findStaffMessage(db: Queryable, principal: StaffPrincipal, messageId: string) {
@@ -64,30 +64,6 @@ async function findStaffMessage(db: Queryable, principal: StaffPrincipal, messag
     and(eq(messages.id, messageId), visibleMessages(principal)),
   );
   return row;
-}
-
-/** Moves a reader's cursor forward (never back) in their own numbering; returns where it is now. */
-async function advanceStaffCursor(
-  db: Queryable,
-  principal: StaffPrincipal,
-  conversationId: string,
-  seq: number,
-): Promise<number> {
-  const [cursor] = await db
-    .insert(readCursors)
-    .values({
-      firmId: principal.firmId,
-      conversationId,
-      readerKind: "staff",
-      readerId: principal.staffId,
-      lastReadSeq: seq,
-    })
-    .onConflictDoUpdate({
-      target: [readCursors.conversationId, readCursors.readerKind, readCursors.readerId],
-      set: { lastReadSeq: sql`greatest(${readCursors.lastReadSeq}, excluded.last_read_seq)` },
-    })
-    .returning({ lastReadSeq: readCursors.lastReadSeq });
-  return cursor?.lastReadSeq ?? seq;
 }
 
 /**
@@ -164,7 +140,12 @@ export async function sendMessage(
         );
       }
       // Your own message is read by you.
-      await advanceStaffCursor(tx, principal, conversationId, numbers.seq);
+      await advanceReadCursor(tx, {
+        firmId: principal.firmId,
+        conversationId,
+        reader: { kind: "staff", staffId: principal.staffId },
+        seq: numbers.seq,
+      });
       const { seq: _seq, publicSeq: _publicSeq, ...conversation } = numbers;
       return { row: { ...row, authorName: principal.name }, conversation };
     });
@@ -258,12 +239,12 @@ export async function markConversationRead(
 ): Promise<void> {
   const conversation = await getStaffConversation(db, principal, conversationId);
   // The event carries the cursor as stored: a read behind it leaves it where it was.
-  const lastReadSeq = await advanceStaffCursor(
-    db,
-    principal,
+  const lastReadSeq = await advanceReadCursor(db, {
+    firmId: principal.firmId,
     conversationId,
-    Math.min(seq, conversation.lastSeq),
-  );
+    reader: { kind: "staff", staffId: principal.staffId },
+    seq: Math.min(seq, conversation.lastSeq),
+  });
   await publishEvent(bus, topics.user(principal.userId), {
     type: "conversation.read",
     data: { clientId: conversation.clientId, conversationId, lastReadSeq },

@@ -1,11 +1,9 @@
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
-import {
-  type Conversation,
-  type ConversationList,
-  type EditMessageBody,
-  type Message,
-  type MessagePage,
-  UNREAD_CAP,
+import { and, asc, eq, sql } from "drizzle-orm";
+import type {
+  ConversationList,
+  EditMessageBody,
+  Message,
+  MessagePage,
 } from "../../shared/api/messaging.js";
 import type { ContactPrincipal, PortalLink } from "../auth/principal.js";
 import type { Database, Queryable } from "../db/connect.js";
@@ -16,7 +14,13 @@ import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
 import { parseMessageBody } from "./message-body.js";
 import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
-import { type MessageRow, selectMessageViews, toContactMessage } from "./messages.queries.js";
+import {
+  type MessageRow,
+  selectMessagePage,
+  selectMessageViews,
+  toContactMessage,
+} from "./messages.queries.js";
+import { advanceReadCursor, lastMessagePreview, readerCursor, unreadCount } from "./read-state.js";
 import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Contacts cannot mention anyone: every mention in their messages is refused. */
@@ -28,41 +32,6 @@ function linkForClient(principal: ContactPrincipal, clientId: string): PortalLin
   return link;
 }
 
-const contactCursor = (link: PortalLink) =>
-  and(
-    eq(readCursors.conversationId, conversations.id),
-    eq(readCursors.readerKind, "contact"),
-    eq(readCursors.readerId, link.contactId),
-  );
-
-/** The same bounded count as staff get, over public numbers and without the reader's own. */
-const contactUnreadCount = (link: PortalLink) => sql<number>`(
-  select count(*)::int from (
-    select 1 from messages m
-    where m.conversation_id = ${conversations.id}
-      and m.public_seq > coalesce(${readCursors.lastReadSeq}, 0)
-      and m.internal = false
-      and m.author_contact_id is distinct from ${link.contactId}
-    limit ${UNREAD_CAP}
-  ) as unread
-)`;
-
-const lastPublicMessage = sql<Conversation["lastMessage"]>`(
-  select json_build_object(
-    'preview', left(m.body_text, 160),
-    'internal', false,
-    'authorName', coalesce(u.name, ac.name, 'Former member'),
-    'createdAt', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-  )
-  from messages m
-  left join staff s on s.id = m.author_staff_id
-  left join "user" u on u.id = s.user_id
-  left join contacts ac on ac.id = m.author_contact_id
-  where m.conversation_id = ${conversations.id} and m.internal = false
-  order by m.public_seq desc
-  limit 1
-)`;
-
 /** The client's threads this contact sees (All Contacts, their own direct), numbered publicly. */
 export async function listPortalConversations(
   db: Database,
@@ -70,6 +39,7 @@ export async function listPortalConversations(
   clientId: string,
 ): Promise<ConversationList> {
   const link = linkForClient(principal, clientId);
+  const reader = { kind: "contact" as const, contactId: link.contactId };
   const rows = await db
     .select({
       id: conversations.id,
@@ -77,11 +47,11 @@ export async function listPortalConversations(
       kind: conversations.kind,
       lastSeq: conversations.lastPublicSeq,
       lastReadSeq: sql<number>`coalesce(${readCursors.lastReadSeq}, 0)`,
-      unreadCount: contactUnreadCount(link),
-      lastMessage: lastPublicMessage,
+      unreadCount: unreadCount(reader),
+      lastMessage: lastMessagePreview(reader),
     })
     .from(conversations)
-    .leftJoin(readCursors, contactCursor(link))
+    .leftJoin(readCursors, readerCursor(reader))
     .where(
       and(
         visibleConversations(principal),
@@ -134,20 +104,14 @@ export async function listPortalMessages(
   page: { before?: number; limit: number },
 ): Promise<MessagePage> {
   await findPortalConversation(db, principal, conversationId);
-  const rows = await selectMessageViews(db)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        visibleMessages(principal),
-        page.before ? lt(messages.publicSeq, page.before) : undefined,
-      ),
-    )
-    .orderBy(desc(messages.publicSeq))
-    .limit(page.limit + 1);
-  return {
-    messages: rows.slice(0, page.limit).reverse().map(toContactMessage),
-    hasOlder: rows.length > page.limit,
-  };
+  const { rows, hasOlder } = await selectMessagePage(db, {
+    conversationId,
+    visible: visibleMessages(principal),
+    numbering: messages.publicSeq,
+    before: page.before,
+    limit: page.limit,
+  });
+  return { messages: rows.map(toContactMessage), hasOlder };
 }
 
 async function findPortalMessage(db: Queryable, principal: ContactPrincipal, messageId: string) {
@@ -157,27 +121,6 @@ async function findPortalMessage(db: Queryable, principal: ContactPrincipal, mes
       and(eq(messages.id, messageId), visibleMessages(principal), visibleConversations(principal)),
     );
   return row;
-}
-
-async function advanceContactCursor(
-  db: Queryable,
-  input: { firmId: string; conversationId: string; contactId: string; seq: number },
-): Promise<number> {
-  const [cursor] = await db
-    .insert(readCursors)
-    .values({
-      firmId: input.firmId,
-      conversationId: input.conversationId,
-      readerKind: "contact",
-      readerId: input.contactId,
-      lastReadSeq: input.seq,
-    })
-    .onConflictDoUpdate({
-      target: [readCursors.conversationId, readCursors.readerKind, readCursors.readerId],
-      set: { lastReadSeq: sql`greatest(${readCursors.lastReadSeq}, excluded.last_read_seq)` },
-    })
-    .returning({ lastReadSeq: readCursors.lastReadSeq });
-  return cursor?.lastReadSeq ?? input.seq;
 }
 
 /** A contact's message: always public, numbered in both sequences; idempotent by id like staff's. */
@@ -230,10 +173,10 @@ export async function sendPortalMessage(
         })
         .returning();
       if (!inserted) throw new Error("message insert returned no row");
-      await advanceContactCursor(tx, {
+      await advanceReadCursor(tx, {
         firmId: conversation.firmId,
         conversationId,
-        contactId: link.contactId,
+        reader: { kind: "contact", contactId: link.contactId },
         seq: numbers.publicSeq,
       });
       return { ...inserted, authorName: await contactName(tx, link.contactId) };
@@ -316,10 +259,10 @@ export async function markPortalConversationRead(
   seq: number,
 ) {
   const { conversation, link } = await findPortalConversation(db, principal, conversationId);
-  const lastReadSeq = await advanceContactCursor(db, {
+  const lastReadSeq = await advanceReadCursor(db, {
     firmId: conversation.firmId,
     conversationId,
-    contactId: link.contactId,
+    reader: { kind: "contact", contactId: link.contactId },
     seq: Math.min(seq, conversation.lastPublicSeq),
   });
   await publishEvent(bus, topics.user(principal.userId), {

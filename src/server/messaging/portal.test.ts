@@ -146,6 +146,7 @@ describe("the portal conversation list", () => {
     const { client, dana, eli, fay } = await newScene();
     expect(await portal.list(client.id, dana.cookie)).toEqual({
       conversations: [],
+      contactsWithoutDirect: [],
       unreadTotal: 0,
     });
 
@@ -154,10 +155,12 @@ describe("the portal conversation list", () => {
     await openDirect(client, fay);
     expect(await portal.list(client.id, dana.cookie)).toEqual({
       conversations: [],
+      contactsWithoutDirect: [],
       unreadTotal: 0,
     });
     expect(await portal.list(client.id, eli.cookie)).toEqual({
       conversations: [portalRow(eliDirect)],
+      contactsWithoutDirect: [],
       unreadTotal: 0,
     });
 
@@ -169,6 +172,7 @@ describe("the portal conversation list", () => {
     const danaDirect = await openDirect(client, dana.contact);
     expect(await portal.list(client.id, dana.cookie)).toEqual({
       conversations: [portalRow(allContacts), portalRow(danaDirect)],
+      contactsWithoutDirect: [],
       unreadTotal: 0,
     });
     expect((await portal.list(client.id, eli.cookie)).conversations).toEqual([

@@ -1,0 +1,84 @@
+import { and, eq, sql } from "drizzle-orm";
+import { type Conversation, UNREAD_CAP } from "../../shared/api/messaging.js";
+import type { Queryable } from "../db/connect.js";
+import { conversations, readCursors } from "../db/schema.js";
+
+/**
+ * Who is reading, and in which numbering: staff count every message by `seq`; a contact counts
+ * only public messages by `public_seq`, so a note leaves no trace in their counts.
+ */
+export type Reader = { kind: "staff"; staffId: string } | { kind: "contact"; contactId: string };
+
+const readerId = (reader: Reader) => (reader.kind === "staff" ? reader.staffId : reader.contactId);
+
+/** Join condition for the reader's cursor on each conversation row. */
+export const readerCursor = (reader: Reader) =>
+  and(
+    eq(readCursors.conversationId, conversations.id),
+    eq(readCursors.readerKind, reader.kind),
+    eq(readCursors.readerId, readerId(reader)),
+  );
+
+/**
+ * Unread = visible messages after the reader's cursor not written by the reader, counted over
+ * the sequence index and capped, so its cost never grows with history.
+ */
+export function unreadCount(reader: Reader) {
+  const visibleAfterCursor =
+    reader.kind === "staff"
+      ? sql`m.seq > coalesce(${readCursors.lastReadSeq}, 0)
+          and m.author_staff_id is distinct from ${reader.staffId}`
+      : sql`m.public_seq > coalesce(${readCursors.lastReadSeq}, 0)
+          and m.internal = false
+          and m.author_contact_id is distinct from ${reader.contactId}`;
+  return sql<number>`(
+    select count(*)::int from (
+      select 1 from messages m
+      where m.conversation_id = ${conversations.id} and ${visibleAfterCursor}
+      limit ${UNREAD_CAP}
+    ) as unread
+  )`;
+}
+
+/** The newest message the reader may see, as the list's preview line. */
+export function lastMessagePreview(reader: Reader) {
+  const visible = reader.kind === "staff" ? sql`true` : sql`m.internal = false`;
+  const newestFirst = reader.kind === "staff" ? sql`m.seq desc` : sql`m.public_seq desc`;
+  return sql<Conversation["lastMessage"]>`(
+    select json_build_object(
+      'preview', left(m.body_text, 160),
+      'internal', m.internal,
+      'authorName', coalesce(u.name, ac.name, 'Former member'),
+      'createdAt', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+    )
+    from messages m
+    left join staff s on s.id = m.author_staff_id
+    left join "user" u on u.id = s.user_id
+    left join contacts ac on ac.id = m.author_contact_id
+    where m.conversation_id = ${conversations.id} and ${visible}
+    order by ${newestFirst}
+    limit 1
+  )`;
+}
+
+/** Moves a reader's cursor forward (never back), in their numbering; returns where it now is. */
+export async function advanceReadCursor(
+  db: Queryable,
+  input: { firmId: string; conversationId: string; reader: Reader; seq: number },
+): Promise<number> {
+  const [cursor] = await db
+    .insert(readCursors)
+    .values({
+      firmId: input.firmId,
+      conversationId: input.conversationId,
+      readerKind: input.reader.kind,
+      readerId: readerId(input.reader),
+      lastReadSeq: input.seq,
+    })
+    .onConflictDoUpdate({
+      target: [readCursors.conversationId, readCursors.readerKind, readCursors.readerId],
+      set: { lastReadSeq: sql`greatest(${readCursors.lastReadSeq}, excluded.last_read_seq)` },
+    })
+    .returning({ lastReadSeq: readCursors.lastReadSeq });
+  return cursor?.lastReadSeq ?? input.seq;
+}
