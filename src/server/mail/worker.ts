@@ -16,6 +16,7 @@ export function startMailWorker(input: {
   smtpUrl: string | undefined;
   from: string;
   log: FastifyBaseLogger;
+  pollMs?: number;
 }): { stop: () => Promise<void> } {
   const { smtpUrl } = input;
   if (!smtpUrl) return { stop: async () => {} };
@@ -45,7 +46,7 @@ export function startMailWorker(input: {
       .finally(() => {
         running = null;
       });
-  }, POLL_MS);
+  }, input.pollMs ?? POLL_MS);
   return {
     stop: async () => {
       clearInterval(timer);
