@@ -6,11 +6,16 @@ import { isUnauthenticated } from "./api.js";
 import "./app.css";
 import { router } from "./routes.js";
 
-/** A session that ends while the app is open sends the user back to sign-in, to return here after. */
+/**
+ * A session that ends while the app is open sends the user back to sign-in, to return here
+ * after: contacts to the portal's sign-in, staff to theirs.
+ */
 function onApiError(error: unknown) {
-  if (isUnauthenticated(error) && window.location.pathname !== "/sign-in") {
-    const next = window.location.pathname + window.location.search;
-    window.location.assign(`/sign-in?next=${encodeURIComponent(next)}`);
+  const { pathname, search } = window.location;
+  const signIn =
+    pathname === "/portal" || pathname.startsWith("/portal/") ? "/portal/sign-in" : "/sign-in";
+  if (isUnauthenticated(error) && pathname !== signIn) {
+    window.location.assign(`${signIn}?next=${encodeURIComponent(pathname + search)}`);
   }
 }
 

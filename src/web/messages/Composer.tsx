@@ -60,7 +60,9 @@ export default function Composer({
     remember(body, true);
     setError(null);
     try {
-      await send.mutateAsync({ id: pendingId.current, body, internal });
+      await send.mutateAsync(
+        allowInternal ? { id: pendingId.current, body, internal } : { id: pendingId.current, body },
+      );
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : "The message could not be sent.");
       return;

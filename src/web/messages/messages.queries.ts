@@ -110,7 +110,8 @@ export function removeThreadMessage(
   );
 }
 
-export type SendInput = { id: string; body: RichTextDoc; internal: boolean };
+/** `internal` is for staff only: the portal's endpoint refuses a body that carries it. */
+export type SendInput = { id: string; body: RichTextDoc; internal?: boolean };
 
 export function useSendMessage(conversationId: string, clientId: string) {
   const queryClient = useQueryClient();

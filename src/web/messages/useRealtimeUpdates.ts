@@ -76,9 +76,15 @@ export function useRealtimeUpdates() {
         } catch {
           return;
         }
-        if ((payload as { type?: unknown })?.type === "ready") {
+        const type = (payload as { type?: unknown })?.type;
+        if (type === "ready") {
           failures = 0;
           void queryClient.invalidateQueries({ queryKey: messagingKeys.all });
+        } else if (type === "access.revoked") {
+          // The session is gone: refetching what is on screen meets the 401 that sends the
+          // person to sign-in, rather than leaving a portal that only looks alive.
+          stopped = true;
+          void queryClient.invalidateQueries();
         } else if (isServerEvent(payload)) {
           applyServerEvent(queryClient, payload);
         }

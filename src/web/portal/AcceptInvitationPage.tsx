@@ -38,11 +38,36 @@ export function AcceptInvitationPage() {
   }
 
   const state = invitation.data;
+  const failure = invitation.error;
+  if (
+    !state &&
+    failure instanceof ApiRequestError &&
+    failure.status >= 400 &&
+    failure.status < 500
+  ) {
+    // The server refused the link itself, e.g. one cut short when copied from the e-mail.
+    return (
+      <AuthCard eyebrow="Client portal" title="This link no longer works">
+        <div className="flex flex-col gap-4">
+          <p className="text-sm text-slate-800">
+            This is not a complete invitation link. Open the link from the e-mail again, or copy all
+            of it into the address bar.
+          </p>
+          <SignInLinks />
+        </div>
+      </AuthCard>
+    );
+  }
   if (!state) {
     return (
       <AuthCard eyebrow="Client portal" title="Your invitation">
-        {invitation.isError ? (
-          <FormNotice tone="error">{invitation.error.message}</FormNotice>
+        {failure ? (
+          <div className="flex flex-col gap-4">
+            <FormNotice tone="error">{failure.message}</FormNotice>
+            <Button onClick={() => void invitation.refetch()} disabled={invitation.isFetching}>
+              Try again
+            </Button>
+          </div>
         ) : (
           <p className="text-sm text-slate-700">Checking your invitation…</p>
         )}
@@ -75,12 +100,7 @@ export function AcceptInvitationPage() {
               If you need a new invitation, ask your contact at {state.firmName ?? "the firm"}.
             </p>
           )}
-          <Link to="/portal/sign-in" className="text-blue-800 underline">
-            Go to sign-in
-          </Link>
-          <Link to="/portal/forgot-password" className="text-blue-800 underline">
-            Forgot your password?
-          </Link>
+          <SignInLinks />
         </div>
       </AuthCard>
     );
@@ -108,5 +128,19 @@ export function AcceptInvitationPage() {
         </Button>
       </form>
     </AuthCard>
+  );
+}
+
+/** The ways forward from a link that does not work: sign in, or get a new password. */
+function SignInLinks() {
+  return (
+    <>
+      <Link to="/portal/sign-in" className="text-blue-800 underline">
+        Go to sign-in
+      </Link>
+      <Link to="/portal/forgot-password" className="text-blue-800 underline">
+        Forgot your password?
+      </Link>
+    </>
   );
 }

@@ -40,6 +40,14 @@ export function PortalMessagesPage() {
     `${unread > 0 ? `(${formatUnreadCount(unread)}) ` : ""}Messages · ${link?.firmName ?? "Portal"}`,
   );
 
+  // A conversation that appears while the contact looks at the empty state is not opened for
+  // them (nor marked read): it shows in the list with its unread badge, for them to open.
+  const [emptySeenFor, setEmptySeenFor] = useState<string | null>(null);
+  const isEmpty = list.data?.conversations.length === 0;
+  useEffect(() => {
+    if (isEmpty) setEmptySeenFor(clientId);
+  }, [isEmpty, clientId]);
+
   const composerRef = useRef<ComposerHandle | null>(null);
   const focusComposer = useCallback(() => composerRef.current?.focus(), []);
   const isMine = useCallback(
@@ -71,7 +79,7 @@ export function PortalMessagesPage() {
     );
   }
   const selected = conversations.find((conversation) => conversation.id === conversationId);
-  if (!selected && wide) {
+  if (!selected && wide && emptySeenFor !== clientId) {
     const first = conversations[0];
     return first ? <Navigate to={`${base}/${first.id}`} replace /> : null;
   }
@@ -88,13 +96,18 @@ export function PortalMessagesPage() {
           />
         </div>
       )}
+      {!selected && wide && (
+        <p className="flex flex-1 items-center justify-center bg-white p-6 text-sm text-slate-700">
+          Choose a conversation to read it.
+        </p>
+      )}
       {selected && (
         <section
           aria-label={selected.title}
           className="flex min-h-0 min-w-0 flex-1 flex-col bg-white"
           key={selected.id}
         >
-          <div className="flex items-center gap-2 border-b border-slate-200 px-4 py-3">
+          <div className="flex flex-col items-start gap-1 border-b border-slate-200 px-4 py-3">
             {!wide && (
               <Link to={base} className="flex items-center gap-1 text-sm text-blue-800">
                 <ArrowLeft aria-hidden size={16} /> Conversations
