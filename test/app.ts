@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import pg from "pg";
 import { inject } from "vitest";
 import { buildApp } from "../src/server/app.js";
 import { type Config, loadConfig } from "../src/server/config.js";
@@ -38,9 +39,36 @@ export function sessionCookieOf(setCookie: string | string[] | undefined): strin
   return session.split(";")[0] ?? "";
 }
 
+/** A fresh, empty database on the same PostgreSQL server, dropped by `drop()`. */
+async function createScratchDatabase(serverUrl: string) {
+  const name = `portico_scratch_${crypto.randomUUID().replaceAll("-", "")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
 /** Opens the test database (PGlite in memory, or the run's PostgreSQL database) and builds the app. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const databaseUrl = inject("databaseUrl");
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  options: { ownDatabase?: boolean } = {},
+): Promise<TestApp> {
+  const sharedUrl = inject("databaseUrl");
+  // A test of something that scans whole tables (like the mail worker) gets a database of its
+  // own, so rows written by test files running beside it cannot disturb it.
+  const own = sharedUrl && options.ownDatabase ? await createScratchDatabase(sharedUrl) : null;
+  const databaseUrl = own?.url ?? sharedUrl;
   const database = await openDatabase(
     databaseUrl
       ? { kind: "postgres", url: databaseUrl, poolSize: 4 }
@@ -91,6 +119,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     close: async () => {
       await app.close();
       await database.close();
+      await own?.drop();
     },
   };
 }

@@ -18,7 +18,7 @@ const received: Received[] = [];
 const refused = new Set<string>();
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({}, { ownDatabase: true });
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
