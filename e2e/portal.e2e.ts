@@ -233,12 +233,12 @@ describe("client portal", () => {
     await dana.page.keyboard.press("Control+a");
     await dana.page.keyboard.type("Thanks, all set on our side.");
     await dana.page.keyboard.press("Control+Enter");
+    // The row shows the new text while its editor is still open: wait for the saved row.
     const edited = messageRow(dana.page, "Thanks, all set on our side.");
-    await edited.waitFor();
-    expect(await edited.textContent()).toContain("(edited)");
+    await expect.poll(() => edited.textContent()).toContain("(edited)");
     const editedOnAda = messageRow(ada.page, "Thanks, all set on our side.");
     await editedOnAda.waitFor(live);
-    expect(await editedOnAda.textContent()).toContain("(edited)");
+    await expect.poll(() => editedOnAda.textContent()).toContain("(edited)");
 
     await edited.hover();
     await edited.getByRole("button", { name: "Message actions" }).click();

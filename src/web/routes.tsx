@@ -1,17 +1,5 @@
+import type { ComponentType } from "react";
 import { createBrowserRouter, Navigate } from "react-router";
-import { AcceptInvitationPage } from "./portal/AcceptInvitationPage.js";
-import { ForgotPasswordPage } from "./portal/ForgotPasswordPage.js";
-import { PortalMessagesPage } from "./portal/PortalMessagesPage.js";
-import { PortalShell } from "./portal/PortalShell.js";
-import { PortalSignInPage } from "./portal/PortalSignInPage.js";
-import { ResetPasswordPage } from "./portal/ResetPasswordPage.js";
-import { AppShell } from "./staff/AppShell.js";
-import { ClientListPage } from "./staff/ClientListPage.js";
-import { ClientOverviewPage } from "./staff/ClientOverviewPage.js";
-import { ClientRecordLayout } from "./staff/ClientRecordLayout.js";
-import { ContactsPage } from "./staff/ContactsPage.js";
-import { MessagesPage } from "./staff/messages/MessagesPage.js";
-import { OutboxPage } from "./staff/OutboxPage.js";
 import { SignInPage } from "./staff/SignInPage.js";
 
 function NotFoundPage() {
@@ -22,30 +10,109 @@ function NotFoundPage() {
   );
 }
 
+/**
+ * Loads a screen's code when its route is first visited, so contacts never download staff
+ * screens (and the other way round), and neither downloads the editor before it is needed.
+ */
+function screen<Module>(load: () => Promise<Module>, pick: (module: Module) => ComponentType) {
+  return { lazy: async () => ({ Component: pick(await load()) }) };
+}
+
 export const router = createBrowserRouter([
   { path: "/sign-in", element: <SignInPage /> },
-  { path: "/portal/sign-in", element: <PortalSignInPage /> },
-  { path: "/portal/forgot-password", element: <ForgotPasswordPage /> },
-  { path: "/portal/reset-password", element: <ResetPasswordPage /> },
-  { path: "/portal/invitation/:token", element: <AcceptInvitationPage /> },
   {
-    path: "/portal",
-    element: <PortalShell />,
-    children: [{ path: "clients/:clientId/:conversationId?", element: <PortalMessagesPage /> }],
+    path: "/portal/sign-in",
+    ...screen(
+      () => import("./portal/PortalSignInPage.js"),
+      (m) => m.PortalSignInPage,
+    ),
   },
   {
-    element: <AppShell />,
+    path: "/portal/forgot-password",
+    ...screen(
+      () => import("./portal/ForgotPasswordPage.js"),
+      (m) => m.ForgotPasswordPage,
+    ),
+  },
+  {
+    path: "/portal/reset-password",
+    ...screen(
+      () => import("./portal/ResetPasswordPage.js"),
+      (m) => m.ResetPasswordPage,
+    ),
+  },
+  {
+    path: "/portal/invitation/:token",
+    ...screen(
+      () => import("./portal/AcceptInvitationPage.js"),
+      (m) => m.AcceptInvitationPage,
+    ),
+  },
+  {
+    path: "/portal",
+    ...screen(
+      () => import("./portal/PortalShell.js"),
+      (m) => m.PortalShell,
+    ),
+    children: [
+      {
+        path: "clients/:clientId/:conversationId?",
+        ...screen(
+          () => import("./portal/PortalMessagesPage.js"),
+          (m) => m.PortalMessagesPage,
+        ),
+      },
+    ],
+  },
+  {
+    ...screen(
+      () => import("./staff/AppShell.js"),
+      (m) => m.AppShell,
+    ),
     children: [
       { path: "/", element: <Navigate to="/clients" replace /> },
-      { path: "/clients", element: <ClientListPage /> },
-      { path: "/outbox", element: <OutboxPage /> },
+      {
+        path: "/clients",
+        ...screen(
+          () => import("./staff/ClientListPage.js"),
+          (m) => m.ClientListPage,
+        ),
+      },
+      {
+        path: "/outbox",
+        ...screen(
+          () => import("./staff/OutboxPage.js"),
+          (m) => m.OutboxPage,
+        ),
+      },
       {
         path: "/clients/:clientId",
-        element: <ClientRecordLayout />,
+        ...screen(
+          () => import("./staff/ClientRecordLayout.js"),
+          (m) => m.ClientRecordLayout,
+        ),
         children: [
-          { index: true, element: <ClientOverviewPage /> },
-          { path: "contacts", element: <ContactsPage /> },
-          { path: "messages/:conversationId?", element: <MessagesPage /> },
+          {
+            index: true,
+            ...screen(
+              () => import("./staff/ClientOverviewPage.js"),
+              (m) => m.ClientOverviewPage,
+            ),
+          },
+          {
+            path: "contacts",
+            ...screen(
+              () => import("./staff/ContactsPage.js"),
+              (m) => m.ContactsPage,
+            ),
+          },
+          {
+            path: "messages/:conversationId?",
+            ...screen(
+              () => import("./staff/messages/MessagesPage.js"),
+              (m) => m.MessagesPage,
+            ),
+          },
         ],
       },
       { path: "*", element: <NotFoundPage /> },
