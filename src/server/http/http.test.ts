@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../test/app.js";
+import { decidePage } from "./pages.js";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe("security headers", () => {
+  it("send a Content-Security-Policy that allows only our own scripts", async () => {
+    const response = await t.request({ method: "GET", url: "/api/openapi.json" });
+    const policy = String(response.headers["content-security-policy"]);
+    const scriptSrc = policy.split(";").find((directive) => directive.startsWith("script-src "));
+    expect(scriptSrc).toBe("script-src 'self'");
+    expect(policy).toContain("object-src 'none'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    expect(response.headers["referrer-policy"]).toBe("no-referrer");
+  });
+
+  it("refuse a state-changing API call without an Origin header", async () => {
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/clients",
+      payload: { name: "No origin" },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe("bad_origin");
+  });
+
+  it("answer unknown API paths with a JSON 404", async () => {
+    const response = await t.request({ method: "GET", url: "/api/nothing-here" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe("not_found");
+  });
+});
+
+describe("page routing by who is signed in", () => {
+  it("sends signed-out visitors to the sign-in of the side they asked for", () => {
+    expect(decidePage("/", "", null)).toEqual({ redirect: "/sign-in" });
+    expect(decidePage("/clients/1", "?tab=x", null)).toEqual({
+      redirect: "/sign-in?next=%2Fclients%2F1%3Ftab%3Dx",
+    });
+    expect(decidePage("/portal/clients/1", "", null)).toEqual({
+      redirect: "/portal/sign-in?next=%2Fportal%2Fclients%2F1",
+    });
+    expect(decidePage("/portal/invitation/abc", "", null)).toEqual({ serve: true });
+    expect(decidePage("/portal/reset-password", "?token=x", null)).toEqual({ serve: true });
+  });
+
+  it("keeps staff on staff pages and contacts on portal pages", () => {
+    expect(decidePage("/clients", "", "staff")).toEqual({ serve: true });
+    expect(decidePage("/portal", "", "staff")).toEqual({ redirect: "/clients" });
+    expect(decidePage("/portal", "", "contact")).toEqual({ serve: true });
+    expect(decidePage("/clients", "", "contact")).toEqual({ redirect: "/portal" });
+    expect(decidePage("/sign-in", "", "staff")).toEqual({ redirect: "/clients" });
+    expect(decidePage("/portal/sign-in", "", "contact")).toEqual({ redirect: "/portal" });
+    expect(decidePage("/", "", "contact")).toEqual({ redirect: "/portal" });
+  });
+});
