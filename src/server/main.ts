@@ -1,6 +1,7 @@
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { databaseTargetFor, openDatabase } from "./db/connect.js";
+import { startDigestScheduler } from "./mail/new-messages-digest.js";
 import { startMailWorker } from "./mail/worker.js";
 import { createMemoryEventBus } from "./realtime/event-bus.js";
 import { createRedisEventBus } from "./realtime/redis-event-bus.js";
@@ -19,6 +20,12 @@ async function main() {
     db: database.db,
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,
+    log: app.log,
+  });
+  // Writes the new-messages e-mails to the outbox; the mail worker above sends them.
+  const digestScheduler = startDigestScheduler({
+    db: database.db,
+    publicUrl: config.publicUrl,
     log: app.log,
   });
 
@@ -56,6 +63,7 @@ async function main() {
     }, 10_000).unref();
     // close() stops accepting connections and waits for requests in flight.
     await app.close();
+    await digestScheduler.stop();
     await mailWorker.stop();
     await bus.close();
     await database.close();

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Database } from "../db/connect.js";
 import { clients, contacts, firms, staff, user } from "../db/schema.js";
 import { forbidden, unauthenticated } from "../http/errors.js";
+import { hasPortalAccess } from "../messaging/visibility.js";
 import type { Auth } from "./auth.js";
 
 export type StaffPrincipal = {
@@ -89,7 +90,7 @@ async function activePortalLinks(db: Database, userId: string): Promise<PortalLi
     .from(contacts)
     .innerJoin(clients, eq(clients.id, contacts.clientId))
     .innerJoin(firms, eq(firms.id, contacts.firmId))
-    .where(and(eq(contacts.userId, userId), eq(contacts.portalStatus, "active")))
+    .where(and(eq(contacts.userId, userId), hasPortalAccess(contacts)))
     .orderBy(asc(clients.name), asc(contacts.id));
 }
 

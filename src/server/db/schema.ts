@@ -236,7 +236,10 @@ export const messages = pgTable(
 
 export const readerKind = pgEnum("reader_kind", ["staff", "contact"]);
 
-/** How far a reader has read, in their own numbering (`seq` for staff, `publicSeq` for contacts). */
+/**
+ * How far a reader has read, in their own numbering (`seq` for staff, `publicSeq` for contacts),
+ * and how far a contact has been told about by e-mail (`notifiedSeq`, the new-messages digest).
+ */
 export const readCursors = pgTable(
   "read_cursors",
   {
@@ -249,6 +252,7 @@ export const readCursors = pgTable(
     readerKind: readerKind("reader_kind").notNull(),
     readerId: uuid("reader_id").notNull(),
     lastReadSeq: integer("last_read_seq").notNull().default(0),
+    notifiedSeq: integer("notified_seq").notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.conversationId, table.readerKind, table.readerId] })],
 );

@@ -58,3 +58,60 @@ export function passwordResetMail(input: { url: string }): MailContent {
     html: layout(lines, { label: "Choose a new password", url: input.url }),
   };
 }
+
+/** One conversation in a new-messages e-mail: how many are new, the newest few, and its link. */
+export type DigestConversation = {
+  title: string;
+  url: string;
+  count: number;
+  /** The newest messages, oldest first, each already shortened. */
+  previews: { authorName: string; text: string }[];
+};
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+/** Tells a contact about messages they have not read in the portal, one section per thread. */
+export function newMessagesMail(input: {
+  contactName: string;
+  firmName: string;
+  clientName: string;
+  conversations: DigestConversation[];
+}): MailContent {
+  const total = input.conversations.reduce((sum, conversation) => sum + conversation.count, 0);
+  const greeting = `Hello ${input.contactName},`;
+  const intro = `You have ${plural(total, "new message")} in your client portal with ${input.firmName} (${input.clientName}) that you have not read yet.`;
+  const footer = "You get this e-mail because these messages were not read in the portal.";
+  const hidden = (conversation: DigestConversation) =>
+    conversation.count - conversation.previews.length;
+  const heading = (conversation: DigestConversation) =>
+    `${conversation.title}: ${plural(conversation.count, "new message")}`;
+
+  const textSections = input.conversations.map((conversation) =>
+    [
+      heading(conversation),
+      ...(hidden(conversation) > 0
+        ? [`(${plural(hidden(conversation), "earlier message")} not shown)`]
+        : []),
+      ...conversation.previews.map((preview) => `- ${preview.authorName}: ${preview.text}`),
+      `Read and reply: ${conversation.url}`,
+    ].join("\n"),
+  );
+  const htmlSections = input.conversations.map(
+    (conversation) => `<h3 style="margin:24px 0 8px">${escapeHtml(heading(conversation))}</h3>
+${hidden(conversation) > 0 ? `<p style="color:#475569;font-size:13px">${escapeHtml(`${plural(hidden(conversation), "earlier message")} not shown`)}</p>\n` : ""}<ul>
+${conversation.previews.map((preview) => `<li><strong>${escapeHtml(preview.authorName)}</strong>: ${escapeHtml(preview.text)}</li>`).join("\n")}
+</ul>
+<p><a href="${escapeHtml(conversation.url)}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Read and reply</a></p>
+<p style="color:#475569;font-size:13px">Or open this link: ${escapeHtml(conversation.url)}</p>`,
+  );
+  return {
+    subject: `${plural(total, "new message")} in your portal with ${input.firmName}`,
+    text: `${[greeting, intro, ...textSections, footer].join("\n\n")}\n`,
+    html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#0f172a">
+<p>${escapeHtml(greeting)}</p>
+<p>${escapeHtml(intro)}</p>
+${htmlSections.join("\n")}
+<p style="color:#475569;font-size:13px">${escapeHtml(footer)}</p>
+</body></html>`,
+  };
+}

@@ -2,10 +2,11 @@
  * The leak canary. Staff write internal notes carrying a unique marker (sent, mentioned, edited,
  * deleted) between public messages, in the All Contacts thread and in direct threads, while every
  * contact of the client listens on a socket. Then each contact gathers everything they can get —
- * portal responses, socket frames, unread counts, previews, their mail, and the answer of every
- * staff route — and none of it may carry the marker, a note's id, or a note's existence.
+ * portal responses, socket frames, unread counts, previews, their mail (the new-messages e-mail
+ * included), and the answer of every staff route — and none of it may carry the marker, a note's
+ * id, or a note's existence.
  */
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
 import {
@@ -33,7 +34,8 @@ import {
   type MessagePage,
   UNREAD_CAP,
 } from "../../shared/api/messaging.js";
-import { mailOutbox } from "../db/schema.js";
+import { contacts, mailOutbox } from "../db/schema.js";
+import { sendNewMessageDigests } from "../mail/new-messages-digest.js";
 
 const MARKER = `CANARY-${crypto.randomUUID()}`;
 
@@ -82,6 +84,8 @@ let deletedPublicFrame: Frame;
 /** The public messages each thread should show contacts at the end, in order, with numbers. */
 const publicThreads = new Map<string, Message[]>();
 let staffViewBeforeProbes: unknown;
+/** The firms of the story, whose contacts the new-messages e-mail was run for. */
+let storyFirmIds: string[];
 
 const record = <R extends { statusCode: number; body: string }>(viewer: Viewer, response: R) => {
   viewer.received.push(`${response.statusCode} ${response.body}`);
@@ -374,6 +378,15 @@ beforeAll(async () => {
   }
   await benSocket.waitFor(isMessageFrame("message.created", fayLast.id), "Ben's last message");
 
+  // Everyone stays away from the portal for 10 minutes: the new-messages e-mail is written
+  // (and read below with the rest of each contact's mail).
+  storyFirmIds = [firm.id, otherFirm.id];
+  await sendNewMessageDigests(db, {
+    publicUrl: t.config.publicUrl,
+    now: new Date(Date.now() + 10 * 60_000),
+    firmIds: storyFirmIds,
+  });
+
   // --- What each contact can get ---
   for (const name of VIEWERS) {
     const current = viewers[name];
@@ -658,6 +671,46 @@ describe("the leak canary", () => {
       .where(eq(mailOutbox.toAddress, gus.email ?? ""));
     expect(mails.map((mail) => mail.kind)).toEqual(["invitation"]);
     expect(JSON.stringify(mails)).not.toContain(MARKER);
+  });
+
+  it("e-mailed contacts their unread public messages, and never a note", async () => {
+    const addresses = await t.database.db
+      .selectDistinct({ email: contacts.email })
+      .from(contacts)
+      .where(inArray(contacts.firmId, storyFirmIds));
+    const mails = await t.database.db
+      .select()
+      .from(mailOutbox)
+      .where(
+        inArray(
+          mailOutbox.toAddress,
+          addresses.flatMap(({ email }) => (email ? [email] : [])),
+        ),
+      );
+    const everything = JSON.stringify(mails);
+    expect(everything).not.toContain(MARKER);
+    for (const id of noteIds()) expect(everything).not.toContain(id);
+    // The positive control: the e-mail was written, to each contact on the portal, counting
+    // exactly what their portal shows unread.
+    const digests = mails.filter((mail) => mail.kind === "new_messages");
+    expect(digests.map((mail) => mail.toAddress).sort()).toEqual(
+      VIEWERS.map((name) => viewers[name].contact.email).sort(),
+    );
+    for (const name of VIEWERS) {
+      const viewer = viewers[name];
+      const [mail, ...more] = digests.filter((row) => row.toAddress === viewer.contact.email);
+      expect(more).toEqual([]);
+      for (const { row } of viewer.threads) {
+        const title = row.kind === "all_contacts" ? "All Contacts" : "Direct Message";
+        const count = `${row.unreadCount} new message${row.unreadCount === 1 ? "" : "s"}`;
+        if (row.unreadCount > 0) expect(mail?.textBody).toContain(`${title}: ${count}\n`);
+        else expect(mail?.textBody).not.toContain(`${title}:`);
+      }
+    }
+    const dana = digests.find((mail) => mail.toAddress === viewers.dana.contact.email);
+    expect(dana?.subject).toMatch(/^4 new messages /);
+    expect(dana?.textBody).toContain("All done for this month");
+    expect(dana?.textBody).toContain("Last for Dana");
   });
 
   it("let the contacts' probes of staff routes change nothing", async () => {

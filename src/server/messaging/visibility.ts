@@ -1,4 +1,13 @@
-import { and, eq, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
+import {
+  type AnyColumn,
+  and,
+  eq,
+  isNotNull,
+  or,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from "drizzle-orm";
 import type { Principal } from "../auth/principal.js";
 import { conversations, messages } from "../db/schema.js";
 
@@ -13,29 +22,37 @@ import { conversations, messages } from "../db/schema.js";
 export function visibleConversations(principal: Principal): SQL {
   if (principal.kind === "staff") return eq(conversations.firmId, principal.firmId) as SQL;
   if (principal.links.length === 0) return sql`false`;
-  return or(
-    and(
-      eq(conversations.kind, "all_contacts"),
-      inArray(
-        conversations.clientId,
-        principal.links.map((link) => link.clientId),
-      ),
-    ),
-    and(
-      eq(conversations.kind, "direct"),
-      inArray(
-        conversations.contactId,
-        principal.links.map((link) => link.contactId),
-      ),
-    ),
-  ) as SQL;
+  return or(...principal.links.map(contactConversations)) as SQL;
 }
 
 export function visibleMessages(principal: Principal): SQL {
   if (principal.kind === "staff") return eq(messages.firmId, principal.firmId) as SQL;
-  // Internal notes have no public number: both conditions say "not a note", for certainty.
+  return publicMessages();
+}
+
+/**
+ * The threads one contact record sees: its client's All Contacts thread and its own direct
+ * thread. Takes the values of a signed-in contact's link, or the columns of a contacts table
+ * when every contact is looked at at once (the new-messages e-mail).
+ */
+export function contactConversations(contact: {
+  clientId: string | SQLWrapper;
+  contactId: string | SQLWrapper;
+}): SQL {
+  return or(
+    and(eq(conversations.kind, "all_contacts"), eq(conversations.clientId, contact.clientId)),
+    and(eq(conversations.kind, "direct"), eq(conversations.contactId, contact.contactId)),
+  ) as SQL;
+}
+
+/** Messages contacts may see. Internal notes have no public number: both say "not a note". */
+export function publicMessages(): SQL {
   return and(eq(messages.internal, false), isNotNull(messages.publicSeq)) as SQL;
 }
+
+/** Contact records that see anything at all: those whose portal access is active. */
+export const hasPortalAccess = (contact: { portalStatus: AnyColumn }) =>
+  eq(contact.portalStatus, "active");
 
 /** Whether contacts may see a message at all: what decides if an event reaches their topics. */
 export const isVisibleToContacts = (message: { internal: boolean }) => !message.internal;

@@ -1,0 +1,1 @@
+ALTER TABLE "read_cursors" ADD COLUMN "notified_seq" integer DEFAULT 0 NOT NULL;
