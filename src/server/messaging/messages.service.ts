@@ -7,25 +7,16 @@ import type {
 } from "../../shared/api/messaging.js";
 import type { StaffPrincipal } from "../auth/principal.js";
 import type { Database, Queryable } from "../db/connect.js";
-import { isUniqueViolation } from "../db/errors.js";
-import { conversations, mentions, messages, staff, user } from "../db/schema.js";
+import { mentions, messages, staff, user } from "../db/schema.js";
 import { AppError, forbidden, notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
 import { getStaffConversation } from "./conversations.service.js";
 import { type MentionDirectory, parseMessageBody } from "./message-body.js";
-import {
-  type ConversationAudience,
-  publishMessageDeleted,
-  publishMessageSaved,
-} from "./message-events.js";
-import {
-  type MessageRow,
-  selectMessagePage,
-  selectMessageViews,
-  toStaffMessage,
-} from "./messages.queries.js";
+import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
+import { selectMessagePage, selectMessageViews, toStaffMessage } from "./messages.queries.js";
 import { advanceReadCursor } from "./read-state.js";
+import { storeNumberedMessage } from "./store-message.js";
 import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Mentions may name only staff of the sender's own firm. */
@@ -66,11 +57,7 @@ async function findStaffMessage(db: Queryable, principal: StaffPrincipal, messag
   return row;
 }
 
-/**
- * Stores a message. Its `seq` (and `publicSeq` unless it is an internal note) is taken from the
- * conversation row in the same transaction, so concurrent sends get distinct, gap-free numbers.
- * Sending the same id again returns the stored message instead of a second one.
- */
+/** Stores a staff message or note; sending the same id again returns the stored message. */
 export async function sendMessage(
   db: Database,
   bus: EventBus,
@@ -90,70 +77,15 @@ export async function sendMessage(
     return { message: toStaffMessage(existing), created: false };
   };
   const body = await parseMessageBody(input.body, firmMentionDirectory(db, principal.firmId));
-  const internal = input.internal;
-  let stored: { row: MessageRow; conversation: ConversationAudience };
-  try {
-    stored = await db.transaction(async (tx) => {
-      const [numbers] = await tx
-        .update(conversations)
-        .set({
-          lastSeq: sql`${conversations.lastSeq} + 1`,
-          lastPublicSeq: internal
-            ? conversations.lastPublicSeq
-            : sql`${conversations.lastPublicSeq} + 1`,
-          lastMessageAt: sql`now()`,
-        })
-        .where(and(eq(conversations.id, conversationId), visibleConversations(principal)))
-        .returning({
-          seq: conversations.lastSeq,
-          publicSeq: conversations.lastPublicSeq,
-          id: conversations.id,
-          firmId: conversations.firmId,
-          clientId: conversations.clientId,
-          kind: conversations.kind,
-          contactId: conversations.contactId,
-        });
-      if (!numbers) throw notFound("Conversation");
-      const [row] = await tx
-        .insert(messages)
-        .values({
-          id: input.id,
-          firmId: principal.firmId,
-          conversationId,
-          seq: numbers.seq,
-          publicSeq: internal ? null : numbers.publicSeq,
-          authorKind: "staff",
-          authorStaffId: principal.staffId,
-          internal,
-          body: body.doc,
-          bodyText: body.text,
-        })
-        .returning();
-      if (!row) throw new Error("message insert returned no row");
-      if (body.mentionedStaffIds.length > 0) {
-        await tx.insert(mentions).values(
-          body.mentionedStaffIds.map((staffId) => ({
-            firmId: principal.firmId,
-            messageId: row.id,
-            staffId,
-          })),
-        );
-      }
-      // Your own message is read by you.
-      await advanceReadCursor(tx, {
-        firmId: principal.firmId,
-        conversationId,
-        reader: { kind: "staff", staffId: principal.staffId },
-        seq: numbers.seq,
-      });
-      const { seq: _seq, publicSeq: _publicSeq, ...conversation } = numbers;
-      return { row: { ...row, authorName: principal.name }, conversation };
-    });
-  } catch (error) {
-    // A retried send: the id is stored already, and this attempt (with its numbers) rolled back.
-    if (isUniqueViolation(error, "messages_pkey")) return replay();
-    throw error;
-  }
+  const stored = await storeNumberedMessage(db, {
+    id: input.id,
+    conversationId,
+    visibleConversation: visibleConversations(principal),
+    author: { kind: "staff", staffId: principal.staffId, name: principal.name },
+    internal: input.internal,
+    body,
+  });
+  if (stored === "duplicate") return replay();
   await publishMessageSaved(bus, stored.conversation, "message.created", stored.row);
   return { message: toStaffMessage(stored.row), created: true };
 }

@@ -7,20 +7,15 @@ import type {
 } from "../../shared/api/messaging.js";
 import type { ContactPrincipal, PortalLink } from "../auth/principal.js";
 import type { Database, Queryable } from "../db/connect.js";
-import { isUniqueViolation } from "../db/errors.js";
 import { contacts, conversations, messages, readCursors } from "../db/schema.js";
 import { AppError, forbidden, notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
 import { parseMessageBody } from "./message-body.js";
 import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
-import {
-  type MessageRow,
-  selectMessagePage,
-  selectMessageViews,
-  toContactMessage,
-} from "./messages.queries.js";
+import { selectMessagePage, selectMessageViews, toContactMessage } from "./messages.queries.js";
 import { advanceReadCursor, lastMessagePreview, readerCursor, unreadCount } from "./read-state.js";
+import { storeNumberedMessage } from "./store-message.js";
 import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Contacts cannot mention anyone: every mention in their messages is refused. */
@@ -123,7 +118,7 @@ async function findPortalMessage(db: Queryable, principal: ContactPrincipal, mes
   return row;
 }
 
-/** A contact's message: always public, numbered in both sequences; idempotent by id like staff's. */
+/** A contact's message: always public; idempotent by id like staff's. */
 export async function sendPortalMessage(
   db: Database,
   bus: EventBus,
@@ -144,47 +139,20 @@ export async function sendPortalMessage(
     return { message: toContactMessage(existing), created: false };
   };
   const body = await parseMessageBody(input.body, noMentions);
-  let row: MessageRow;
-  try {
-    row = await db.transaction(async (tx) => {
-      const [numbers] = await tx
-        .update(conversations)
-        .set({
-          lastSeq: sql`${conversations.lastSeq} + 1`,
-          lastPublicSeq: sql`${conversations.lastPublicSeq} + 1`,
-          lastMessageAt: sql`now()`,
-        })
-        .where(eq(conversations.id, conversation.id))
-        .returning({ seq: conversations.lastSeq, publicSeq: conversations.lastPublicSeq });
-      if (!numbers) throw notFound("Conversation");
-      const [inserted] = await tx
-        .insert(messages)
-        .values({
-          id: input.id,
-          firmId: conversation.firmId,
-          conversationId,
-          seq: numbers.seq,
-          publicSeq: numbers.publicSeq,
-          authorKind: "contact",
-          authorContactId: link.contactId,
-          internal: false,
-          body: body.doc,
-          bodyText: body.text,
-        })
-        .returning();
-      if (!inserted) throw new Error("message insert returned no row");
-      await advanceReadCursor(tx, {
-        firmId: conversation.firmId,
-        conversationId,
-        reader: { kind: "contact", contactId: link.contactId },
-        seq: numbers.publicSeq,
-      });
-      return { ...inserted, authorName: await contactName(tx, link.contactId) };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, "messages_pkey")) return replay();
-    throw error;
-  }
+  const stored = await storeNumberedMessage(db, {
+    id: input.id,
+    conversationId: conversation.id,
+    visibleConversation: visibleConversations(principal),
+    author: {
+      kind: "contact",
+      contactId: link.contactId,
+      name: await contactName(db, link.contactId),
+    },
+    internal: false,
+    body,
+  });
+  if (stored === "duplicate") return replay();
+  const { row } = stored;
   await publishMessageSaved(bus, conversation, "message.created", row);
   return { message: toContactMessage(row), created: true };
 }

@@ -1,0 +1,93 @@
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../db/connect.js";
+import { isUniqueViolation } from "../db/errors.js";
+import { conversations, mentions, messages } from "../db/schema.js";
+import { notFound } from "../http/errors.js";
+import type { ParsedMessageBody } from "./message-body.js";
+import type { ConversationAudience } from "./message-events.js";
+import type { MessageRow } from "./messages.queries.js";
+import { advanceReadCursor, type Reader } from "./read-state.js";
+
+export type NewMessage = {
+  id: string;
+  conversationId: string;
+  /** The caller's visibility condition on the conversation row: no match answers 404. */
+  visibleConversation: SQL;
+  author: Reader & { name: string };
+  internal: boolean;
+  body: ParsedMessageBody;
+};
+
+/**
+ * Numbers and stores a message in one transaction. `seq` (and `publicSeq` unless it is an
+ * internal note) come from the conversation row, whose lock serializes concurrent sends, so
+ * numbers are distinct and gap-free. The author's own message counts as read by them. Answers
+ * "duplicate" when the id is stored already: this attempt and its numbers rolled back.
+ */
+export async function storeNumberedMessage(
+  db: Database,
+  input: NewMessage,
+): Promise<{ row: MessageRow; conversation: ConversationAudience } | "duplicate"> {
+  const { author, internal, body } = input;
+  try {
+    return await db.transaction(async (tx) => {
+      const [numbered] = await tx
+        .update(conversations)
+        .set({
+          lastSeq: sql`${conversations.lastSeq} + 1`,
+          lastPublicSeq: internal
+            ? conversations.lastPublicSeq
+            : sql`${conversations.lastPublicSeq} + 1`,
+          lastMessageAt: sql`now()`,
+        })
+        .where(and(eq(conversations.id, input.conversationId), input.visibleConversation))
+        .returning({
+          seq: conversations.lastSeq,
+          publicSeq: conversations.lastPublicSeq,
+          id: conversations.id,
+          firmId: conversations.firmId,
+          clientId: conversations.clientId,
+          kind: conversations.kind,
+          contactId: conversations.contactId,
+        });
+      if (!numbered) throw notFound("Conversation");
+      const { seq, publicSeq, ...conversation } = numbered;
+      const [row] = await tx
+        .insert(messages)
+        .values({
+          id: input.id,
+          firmId: conversation.firmId,
+          conversationId: conversation.id,
+          seq,
+          publicSeq: internal ? null : publicSeq,
+          authorKind: author.kind,
+          authorStaffId: author.kind === "staff" ? author.staffId : null,
+          authorContactId: author.kind === "contact" ? author.contactId : null,
+          internal,
+          body: body.doc,
+          bodyText: body.text,
+        })
+        .returning();
+      if (!row) throw new Error("message insert returned no row");
+      if (body.mentionedStaffIds.length > 0) {
+        await tx.insert(mentions).values(
+          body.mentionedStaffIds.map((staffId) => ({
+            firmId: conversation.firmId,
+            messageId: row.id,
+            staffId,
+          })),
+        );
+      }
+      await advanceReadCursor(tx, {
+        firmId: conversation.firmId,
+        conversationId: conversation.id,
+        reader: author,
+        seq: author.kind === "staff" ? seq : publicSeq,
+      });
+      return { row: { ...row, authorName: author.name }, conversation };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "messages_pkey")) return "duplicate";
+    throw error;
+  }
+}
