@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type {
   EditMessageBody,
   Message,
@@ -7,7 +7,7 @@ import type {
 } from "../../shared/api/messaging.js";
 import type { StaffPrincipal } from "../auth/principal.js";
 import type { Database, Queryable } from "../db/connect.js";
-import { mentions, messages, staff, user } from "../db/schema.js";
+import { messages, staff, user } from "../db/schema.js";
 import { AppError, forbidden, notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
@@ -16,7 +16,7 @@ import { type MentionDirectory, parseMessageBody } from "./message-body.js";
 import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
 import { selectMessagePage, selectMessageViews, toStaffMessage } from "./messages.queries.js";
 import { advanceReadCursor } from "./read-state.js";
-import { storeNumberedMessage } from "./store-message.js";
+import { replaceMessageBody, storeNumberedMessage } from "./store-message.js";
 import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Mentions may name only staff of the sender's own firm. */
@@ -110,36 +110,11 @@ export async function editMessage(
 ): Promise<Message> {
   const current = await findOwnMessage(db, principal, messageId);
   const body = await parseMessageBody(input.body, firmMentionDirectory(db, principal.firmId));
-  const edited = await db.transaction(async (tx) => {
-    // `internal` is deliberately not settable here: a note stays a note.
-    const [row] = await tx
-      .update(messages)
-      .set({
-        body: body.doc,
-        bodyText: body.text,
-        editedAt: sql`now()`,
-        version: sql`${messages.version} + 1`,
-      })
-      .where(and(eq(messages.id, messageId), eq(messages.version, input.version)))
-      .returning();
-    if (!row) {
-      throw new AppError(
-        "stale_version",
-        409,
-        "This message was changed elsewhere. Reload it before editing.",
-      );
-    }
-    await tx.delete(mentions).where(eq(mentions.messageId, messageId));
-    if (body.mentionedStaffIds.length > 0) {
-      await tx.insert(mentions).values(
-        body.mentionedStaffIds.map((staffId) => ({
-          firmId: principal.firmId,
-          messageId,
-          staffId,
-        })),
-      );
-    }
-    return { ...row, authorName: current.authorName };
+  const edited = await replaceMessageBody(db, {
+    messageId,
+    version: input.version,
+    body,
+    authorName: current.authorName,
   });
   const conversation = await getStaffConversation(db, principal, current.conversationId);
   await publishMessageSaved(bus, conversation, "message.updated", edited);

@@ -15,7 +15,7 @@ import { parseMessageBody } from "./message-body.js";
 import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
 import { selectMessagePage, selectMessageViews, toContactMessage } from "./messages.queries.js";
 import { advanceReadCursor, lastMessagePreview, readerCursor, unreadCount } from "./read-state.js";
-import { storeNumberedMessage } from "./store-message.js";
+import { replaceMessageBody, storeNumberedMessage } from "./store-message.js";
 import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Contacts cannot mention anyone: every mention in their messages is refused. */
@@ -184,24 +184,12 @@ export async function editPortalMessage(
 ): Promise<Message> {
   const { row: current, conversation } = await findOwnPortalMessage(db, principal, messageId);
   const body = await parseMessageBody(input.body, noMentions);
-  const [row] = await db
-    .update(messages)
-    .set({
-      body: body.doc,
-      bodyText: body.text,
-      editedAt: sql`now()`,
-      version: sql`${messages.version} + 1`,
-    })
-    .where(and(eq(messages.id, messageId), eq(messages.version, input.version)))
-    .returning();
-  if (!row) {
-    throw new AppError(
-      "stale_version",
-      409,
-      "This message was changed elsewhere. Reload it before editing.",
-    );
-  }
-  const edited = { ...row, authorName: current.authorName };
+  const edited = await replaceMessageBody(db, {
+    messageId,
+    version: input.version,
+    body,
+    authorName: current.authorName,
+  });
   await publishMessageSaved(bus, conversation, "message.updated", edited);
   return toContactMessage(edited);
 }

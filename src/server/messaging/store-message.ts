@@ -2,7 +2,7 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { conversations, mentions, messages } from "../db/schema.js";
-import { notFound } from "../http/errors.js";
+import { AppError, notFound } from "../http/errors.js";
 import type { ParsedMessageBody } from "./message-body.js";
 import type { ConversationAudience } from "./message-events.js";
 import type { MessageRow } from "./messages.queries.js";
@@ -90,4 +90,43 @@ export async function storeNumberedMessage(
     if (isUniqueViolation(error, "messages_pkey")) return "duplicate";
     throw error;
   }
+}
+
+/**
+ * Replaces a message's body and its mentions if it is still at `version`; a stale version
+ * answers 409 and changes nothing. `internal` is deliberately not settable: a note stays a note.
+ */
+export async function replaceMessageBody(
+  db: Database,
+  input: { messageId: string; version: number; body: ParsedMessageBody; authorName: string },
+): Promise<MessageRow> {
+  const { body, messageId } = input;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(messages)
+      .set({
+        body: body.doc,
+        bodyText: body.text,
+        editedAt: sql`now()`,
+        version: sql`${messages.version} + 1`,
+      })
+      .where(and(eq(messages.id, messageId), eq(messages.version, input.version)))
+      .returning();
+    if (!row) {
+      throw new AppError(
+        "stale_version",
+        409,
+        "This message was changed elsewhere. Reload it before editing.",
+      );
+    }
+    await tx.delete(mentions).where(eq(mentions.messageId, messageId));
+    if (body.mentionedStaffIds.length > 0) {
+      await tx
+        .insert(mentions)
+        .values(
+          body.mentionedStaffIds.map((staffId) => ({ firmId: row.firmId, messageId, staffId })),
+        );
+    }
+    return { ...row, authorName: input.authorName };
+  });
 }
