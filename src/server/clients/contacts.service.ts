@@ -73,6 +73,18 @@ export async function updateContact(
   contactId: string,
   input: ContactValues,
 ) {
+  const [current] = await db
+    .select({ email: contacts.email, portalStatus: contacts.portalStatus })
+    .from(contacts)
+    .where(scopedContact(principal, clientId, contactId));
+  if (!current) throw notFound("Contact");
+  // The portal sign-in and any invitation link belong to the address they were sent to.
+  const holdsPortalAccess = current.portalStatus === "invited" || current.portalStatus === "active";
+  if (holdsPortalAccess && current.email !== input.email) {
+    const message =
+      "This contact has portal access with this e-mail. Revoke their access before changing it.";
+    throw new AppError("email_locked", 409, message, { email: message });
+  }
   const [updated] = await guardUniqueEmail(
     db
       .update(contacts)

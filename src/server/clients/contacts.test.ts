@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
 import {
@@ -7,6 +8,7 @@ import {
   buildStaff,
   type TestFirm,
 } from "../../../test/factories.js";
+import { contacts } from "../db/schema.js";
 
 type ContactRow = Awaited<ReturnType<typeof buildContact>>;
 
@@ -340,6 +342,31 @@ describe("changing a contact", () => {
     };
     expect(response.json()).toEqual(changed);
     expect(await contactsOf(client.id)).toEqual([changed]);
+  });
+
+  it("refuses to change the e-mail of a contact who is invited or has portal access", async () => {
+    const client = await newClient();
+    for (const portalStatus of ["invited", "active"] as const) {
+      const contact = await buildContact(t.database.db, client, {
+        name: `Portal ${portalStatus}`,
+        email: `${portalStatus}-${unique()}@example.test`,
+      });
+      await t.database.db.update(contacts).set({ portalStatus }).where(eq(contacts.id, contact.id));
+      const response = await changeContact(client.id, contact.id, {
+        name: "Renamed",
+        email: `someone-else-${unique()}@example.test`,
+      });
+      expect(response.statusCode).toBe(409);
+      expect(response.json().error.code).toBe("email_locked");
+      expect(response.json().error.fields.email).toContain("Revoke their access");
+      // The name may still change while the e-mail stays.
+      const renamed = await changeContact(client.id, contact.id, {
+        name: "Renamed",
+        email: contact.email,
+      });
+      expect(renamed.statusCode).toBe(200);
+      expect(renamed.json()).toMatchObject({ name: "Renamed", email: contact.email, portalStatus });
+    }
   });
 
   it("lets a contact keep its own e-mail, written in another case", async () => {
