@@ -54,6 +54,16 @@ const content = (subject: string) => ({
   html: `<p>Hello — ${subject}</p>`,
 });
 
+/** The real worker, polling fast so a test need not wait the production interval. */
+const runWorker = (url: string | undefined) =>
+  startMailWorker({
+    db: t.database.db,
+    smtpUrl: url,
+    from: "Portico <no-reply@example.test>",
+    log: t.app.log,
+    pollMs: 50,
+  });
+
 async function rowFor(subject: string) {
   const [row] = await t.database.db
     .select()
@@ -72,13 +82,7 @@ describe("the mail worker", () => {
       to: "reader@example.test",
       content: content(subject),
     });
-    const worker = startMailWorker({
-      db: t.database.db,
-      smtpUrl,
-      from: "Portico <no-reply@example.test>",
-      log: t.app.log,
-      pollMs: 50,
-    });
+    const worker = runWorker(smtpUrl);
     try {
       await expect
         .poll(() => received.find((mail) => mail.raw.includes(subject)), { timeout: 10_000 })
@@ -104,13 +108,7 @@ describe("the mail worker", () => {
       to: "gone@example.test",
       content: content(subject),
     });
-    const worker = startMailWorker({
-      db: t.database.db,
-      smtpUrl,
-      from: "Portico <no-reply@example.test>",
-      log: t.app.log,
-      pollMs: 50,
-    });
+    const worker = runWorker(smtpUrl);
     try {
       await expect.poll(async () => (await rowFor(subject))?.attempts, { timeout: 10_000 }).toBe(1);
       const row = await rowFor(subject);
@@ -131,13 +129,7 @@ describe("the mail worker", () => {
       to: "kept@example.test",
       content: content(subject),
     });
-    const worker = startMailWorker({
-      db: t.database.db,
-      smtpUrl: undefined,
-      from: "Portico <no-reply@example.test>",
-      log: t.app.log,
-      pollMs: 50,
-    });
+    const worker = runWorker(undefined);
     await worker.stop();
     expect((await rowFor(subject))?.sentAt).toBeNull();
     expect(received.some((mail) => mail.raw.includes(subject))).toBe(false);
