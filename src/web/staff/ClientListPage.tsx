@@ -6,6 +6,7 @@ import type { Client } from "../../shared/api/clients.js";
 import { ApiRequestError, api } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { Dialog } from "../ui/Dialog.js";
+import { Table } from "../ui/Table.js";
 import { TextField } from "../ui/TextField.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
 import { useClientList } from "./clients.queries.js";
@@ -44,40 +45,34 @@ export function ClientListPage() {
           {clients.error.message}
         </p>
       ) : (
-        <table className="mt-6 w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-left text-sm">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Contacts
-              </th>
+        <Table
+          className="mt-6"
+          columns={[
+            { key: "name", label: "Name" },
+            { key: "contacts", label: "Contacts" },
+          ]}
+        >
+          {clients.data?.clients.map((client) => (
+            <tr key={client.id} className="border-t border-slate-200">
+              <td className="px-4 py-2">
+                <Link
+                  to={`/clients/${client.id}`}
+                  className="font-medium text-blue-800 hover:underline"
+                >
+                  {client.name}
+                </Link>
+              </td>
+              <td className="px-4 py-2">{client.contactCount}</td>
             </tr>
-          </thead>
-          <tbody>
-            {clients.data?.clients.map((client) => (
-              <tr key={client.id} className="border-t border-slate-200">
-                <td className="px-4 py-2">
-                  <Link
-                    to={`/clients/${client.id}`}
-                    className="font-medium text-blue-800 hover:underline"
-                  >
-                    {client.name}
-                  </Link>
-                </td>
-                <td className="px-4 py-2">{client.contactCount}</td>
-              </tr>
-            ))}
-            {clients.data?.clients.length === 0 && (
-              <tr>
-                <td colSpan={2} className="px-4 py-6 text-center text-slate-600">
-                  {deferredSearch ? `No client matches “${deferredSearch}”.` : "No clients yet."}
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+          ))}
+          {clients.data?.clients.length === 0 && (
+            <tr>
+              <td colSpan={2} className="px-4 py-6 text-center text-slate-600">
+                {deferredSearch ? `No client matches “${deferredSearch}”.` : "No clients yet."}
+              </td>
+            </tr>
+          )}
+        </Table>
       )}
       <AddClientDialog open={adding} onOpenChange={setAdding} />
     </main>

@@ -6,6 +6,7 @@ import type { Contact, PortalStatus } from "../../shared/api/clients.js";
 import { api } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { ConfirmDialog } from "../ui/ConfirmDialog.js";
+import { Table } from "../ui/Table.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
 import { ContactDialog } from "./ContactDialog.js";
 import { clientKeys, useClient, useContacts } from "./clients.queries.js";
@@ -62,69 +63,59 @@ export function ContactsPage() {
           {contacts.error.message}
         </p>
       ) : (
-        <table className="mt-2 w-full rounded-lg border border-slate-200 bg-white text-left text-sm">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Email
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Portal access
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
+        <Table
+          className="mt-2"
+          columns={[
+            { key: "name", label: "Name" },
+            { key: "email", label: "Email" },
+            { key: "portal", label: "Portal access" },
+            { key: "actions", label: <span className="sr-only">Actions</span> },
+          ]}
+        >
+          {contacts.data?.contacts.map((contact) => (
+            <tr key={contact.id} className="border-t border-slate-200">
+              <td className="px-4 py-2 font-medium">{contact.name}</td>
+              <td className="px-4 py-2">
+                {contact.email ?? <span className="text-slate-600">No e-mail</span>}
+              </td>
+              <td className="px-4 py-2">
+                <span
+                  className={`rounded-full px-2 py-0.5 text-xs font-medium ${portalStatusStyle[contact.portalStatus]}`}
+                >
+                  {portalStatusLabel[contact.portalStatus]}
+                </span>
+              </td>
+              <td className="px-4 py-2 text-right whitespace-nowrap">
+                <PortalAccessActions
+                  clientId={clientId}
+                  contact={contact}
+                  onResult={setAnnouncement}
+                />
+                <Button
+                  variant="ghost"
+                  aria-label={`Edit ${contact.name}`}
+                  onClick={() => setEditing({ mode: "edit", contact })}
+                >
+                  <Pencil aria-hidden size={16} /> Edit
+                </Button>
+                <Button
+                  variant="ghost"
+                  aria-label={`Remove ${contact.name}`}
+                  onClick={() => setRemoving(contact)}
+                >
+                  <Trash2 aria-hidden size={16} /> Remove
+                </Button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {contacts.data?.contacts.map((contact) => (
-              <tr key={contact.id} className="border-t border-slate-200">
-                <td className="px-4 py-2 font-medium">{contact.name}</td>
-                <td className="px-4 py-2">
-                  {contact.email ?? <span className="text-slate-600">No e-mail</span>}
-                </td>
-                <td className="px-4 py-2">
-                  <span
-                    className={`rounded-full px-2 py-0.5 text-xs font-medium ${portalStatusStyle[contact.portalStatus]}`}
-                  >
-                    {portalStatusLabel[contact.portalStatus]}
-                  </span>
-                </td>
-                <td className="px-4 py-2 text-right whitespace-nowrap">
-                  <PortalAccessActions
-                    clientId={clientId}
-                    contact={contact}
-                    onResult={setAnnouncement}
-                  />
-                  <Button
-                    variant="ghost"
-                    aria-label={`Edit ${contact.name}`}
-                    onClick={() => setEditing({ mode: "edit", contact })}
-                  >
-                    <Pencil aria-hidden size={16} /> Edit
-                  </Button>
-                  <Button
-                    variant="ghost"
-                    aria-label={`Remove ${contact.name}`}
-                    onClick={() => setRemoving(contact)}
-                  >
-                    <Trash2 aria-hidden size={16} /> Remove
-                  </Button>
-                </td>
-              </tr>
-            ))}
-            {contacts.data?.contacts.length === 0 && (
-              <tr>
-                <td colSpan={4} className="px-4 py-6 text-center text-slate-600">
-                  No contacts yet. Add the people you work with at this client.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+          ))}
+          {contacts.data?.contacts.length === 0 && (
+            <tr>
+              <td colSpan={4} className="px-4 py-6 text-center text-slate-600">
+                No contacts yet. Add the people you work with at this client.
+              </td>
+            </tr>
+          )}
+        </Table>
       )}
       {editing && (
         <ContactDialog
