@@ -441,6 +441,10 @@ describe("client portal", () => {
     expect(await dana.page.getByRole("combobox", { name: "Client" }).count()).toBe(0);
     await dana.page.goto(link);
     await dana.page.getByRole("heading", { name: "Welcome, Dana Fox" }).waitFor();
+    // She is told that this sets the password of the sign-in she already has.
+    expect(await dana.page.getByRole("main").textContent()).toContain(
+      "You already sign in with dana@acme.test",
+    );
     await choosePassword(dana.page, "demo-password");
     await dana.page.waitForURL(portalThreadUrl);
 

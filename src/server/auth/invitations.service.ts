@@ -36,11 +36,16 @@ export async function describeInvitation(db: Database, token: string): Promise<I
   if (invitation.expiresAt.getTime() <= Date.now()) {
     return { state: "expired", firmName: invitation.firmName };
   }
+  const [account] = await db
+    .select({ id: user.id })
+    .from(user)
+    .where(and(eq(user.email, invitation.email.toLowerCase()), eq(user.kind, "contact")));
   return {
     state: "valid",
     contactName: invitation.contactName,
     email: invitation.email,
     firmName: invitation.firmName,
+    hasAccount: account !== undefined,
   };
 }
 

@@ -170,6 +170,7 @@ describe("inviting a contact", () => {
       contactName: "Ivan Invitee",
       email: contact.email,
       firmName: "Access Firm",
+      hasAccount: false,
     });
   });
 
@@ -370,6 +371,7 @@ describe("an invitation link", () => {
       contactName: "Vera Valid",
       email: contact.email,
       firmName: "Access Firm",
+      hasAccount: false,
     });
     expect((await portal.accept(token)).statusCode).toBe(200);
     expect(await stateOf(token)).toEqual({ state: "used", firmName: "Access Firm" });
@@ -529,6 +531,8 @@ describe("accepting an invitation", () => {
 
     const firstAccept = await portal.accept(firstToken, "first-password-1");
     expect(firstAccept.statusCode).toBe(200);
+    // The second link tells the person they already have a sign-in, whose password it sets.
+    expect(await stateOf(secondToken)).toMatchObject({ state: "valid", hasAccount: true });
     const secondAccept = await portal.accept(secondToken, "second-password-2");
     expect(secondAccept.statusCode).toBe(200);
 
@@ -604,6 +608,7 @@ describe("renewing an expired invitation", () => {
       contactName: "Rene Renew",
       email: contact.email,
       firmName: "Access Firm",
+      hasAccount: false,
     });
     expect(await stateOf(old)).toEqual({ state: "invalid", firmName: null });
     expect((await portal.accept(old)).statusCode).toBe(410);

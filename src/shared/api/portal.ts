@@ -12,6 +12,8 @@ export const invitationStateSchema = z.discriminatedUnion("state", [
     contactName: z.string(),
     email: z.string(),
     firmName: z.string(),
+    /** The address already signs in to the portal (through another client). */
+    hasAccount: z.boolean(),
   }),
   z.object({ state: z.enum(["used", "expired", "invalid"]), firmName: z.string().nullable() }),
 ]);

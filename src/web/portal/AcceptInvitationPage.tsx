@@ -112,10 +112,18 @@ export function AcceptInvitationPage() {
       eyebrow={state.firmName}
       title={`Welcome, ${state.contactName}`}
       intro={
-        <>
-          {state.firmName} invited you to their client portal. Choose a password for{" "}
-          <strong>{state.email}</strong> to get started.
-        </>
+        state.hasAccount ? (
+          <>
+            {state.firmName} invited you to see this client in the portal. You already sign in with{" "}
+            <strong>{state.email}</strong>: the password you choose here becomes your password for
+            all of them.
+          </>
+        ) : (
+          <>
+            {state.firmName} invited you to their client portal. Choose a password for{" "}
+            <strong>{state.email}</strong> to get started.
+          </>
+        )
       }
     >
       <form className="flex flex-col gap-4" onSubmit={submit} noValidate>
