@@ -9,6 +9,8 @@ export type ServerEvents = {
   "message.updated": { clientId: string; conversationId: string; message: Message };
   "message.deleted": { clientId: string; conversationId: string; messageId: string };
   "conversation.created": { clientId: string; conversation: Pick<Conversation, "id" | "kind"> };
+  /** Staff only: a contact's portal access changed (invited, accepted, revoked). */
+  "contact.changed": { clientId: string; contactId: string };
   /** Sent to the reader's own sockets, so badges agree across their tabs. */
   "conversation.read": { clientId: string; conversationId: string; lastReadSeq: number };
 };

@@ -60,7 +60,7 @@ export async function acceptInvitation(
   db: Database,
   token: string,
   password: string,
-): Promise<{ email: string }> {
+): Promise<{ email: string; contact: { id: string; clientId: string; firmId: string } }> {
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     // Spending the link first makes a double submit accept once.
@@ -79,6 +79,8 @@ export async function acceptInvitation(
     const [contact] = await tx
       .select({
         id: contacts.id,
+        clientId: contacts.clientId,
+        firmId: contacts.firmId,
         name: contacts.name,
         email: contacts.email,
         status: contacts.portalStatus,
@@ -128,6 +130,9 @@ export async function acceptInvitation(
       .update(contacts)
       .set({ userId, portalStatus: "active" })
       .where(eq(contacts.id, contact.id));
-    return { email };
+    return {
+      email,
+      contact: { id: contact.id, clientId: contact.clientId, firmId: contact.firmId },
+    };
   });
 }

@@ -8,7 +8,7 @@ import {
   invitationTokenParamsSchema,
 } from "../../shared/api/portal.js";
 import { type ContactSession, contactSessionSchema } from "../../shared/api/session.js";
-import { renewExpiredInvitation } from "../clients/portal-access.service.js";
+import { publishContactChanged, renewExpiredInvitation } from "../clients/portal-access.service.js";
 import { AppError } from "../http/errors.js";
 import { CLIENT_IP_HEADER } from "./auth.js";
 import { acceptInvitation, describeInvitation } from "./invitations.service.js";
@@ -30,7 +30,7 @@ function toContactSession(principal: ContactPrincipal): ContactSession {
 
 export async function portalAuthRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const { db, auth, config } = app.deps;
+  const { db, auth, config, bus } = app.deps;
 
   routes.get(
     "/api/portal/invitations/:token",
@@ -57,7 +57,12 @@ export async function portalAuthRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { email } = await acceptInvitation(db, request.params.token, request.body.password);
+      const { email, contact } = await acceptInvitation(
+        db,
+        request.params.token,
+        request.body.password,
+      );
+      await publishContactChanged(bus, contact);
       const headers = fromNodeHeaders(request.headers);
       headers.set(CLIENT_IP_HEADER, request.ip);
       const signedIn = await auth.api.signInEmail({

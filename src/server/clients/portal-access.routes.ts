@@ -20,7 +20,7 @@ export async function portalAccessRoutes(app: FastifyInstance) {
       },
     },
     async (request) =>
-      inviteContact(db, {
+      inviteContact(db, bus, {
         principal: staffOf(request),
         publicUrl: config.publicUrl,
         ...request.params,

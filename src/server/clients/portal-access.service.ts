@@ -8,7 +8,7 @@ import { AppError, notFound } from "../http/errors.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { invitationMail } from "../mail/templates.js";
 import type { EventBus } from "../realtime/event-bus.js";
-import { publishControl, topics } from "../realtime/topics.js";
+import { publishControl, publishEvent, topics } from "../realtime/topics.js";
 import { contactColumns, scopedContact } from "./contacts.service.js";
 
 export const INVITATION_DAYS = 7;
@@ -135,12 +135,24 @@ export async function renewExpiredInvitation(db: Database, publicUrl: string, to
   });
 }
 
+/** Tells the firm's staff that a contact's portal status changed, so their lists refresh. */
+export function publishContactChanged(
+  bus: EventBus,
+  contact: { id: string; clientId: string; firmId: string },
+) {
+  return publishEvent(bus, topics.firmStaff(contact.firmId), {
+    type: "contact.changed",
+    data: { clientId: contact.clientId, contactId: contact.id },
+  });
+}
+
 /**
  * Invites a contact to the portal, or sends a fresh invitation: earlier links stop working.
  * The e-mail goes to the outbox in the same transaction as the invitation.
  */
 export async function inviteContact(
   db: Database,
+  bus: EventBus,
   input: { principal: StaffPrincipal; publicUrl: string; clientId: string; contactId: string },
 ): Promise<Contact> {
   const { principal } = input;
@@ -170,6 +182,7 @@ export async function inviteContact(
     contact: { id: contact.id, name: contact.name, email: contact.email },
     publicUrl: input.publicUrl,
   });
+  await publishContactChanged(bus, { ...contact, firmId: principal.firmId });
   return toContact({ ...contact, portalStatus: "invited" });
 }
 
@@ -194,5 +207,6 @@ export async function revokePortalAccess(
   if (contact.userId) {
     await publishControl(bus, topics.user(contact.userId), { type: "access.revoked" });
   }
+  await publishContactChanged(bus, { ...contact, firmId: input.principal.firmId });
   return toContact({ ...contact, portalStatus: "revoked" });
 }

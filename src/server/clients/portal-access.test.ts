@@ -765,6 +765,39 @@ describe("revoking portal access", () => {
   });
 });
 
+describe("staff hear portal access changes live", () => {
+  it("as the contact is invited, accepts and is revoked; another firm hears nothing", async () => {
+    const client = await newClient();
+    const contact = await newContact(client);
+    const cookie = await newInviter();
+    const colleagueSocket = await openSocket(origin, await newInviter());
+    sockets.add(colleagueSocket);
+    const otherFirmSocket = await openSocket(origin, otherOwnerCookie);
+    sockets.add(otherFirmSocket);
+    const changed = {
+      type: "contact.changed",
+      data: { clientId: client.id, contactId: contact.id },
+    };
+    const isChange = (frame: { type: string }) => frame.type === "contact.changed";
+
+    const token = await invited(client, contact, cookie);
+    await colleagueSocket.waitFor(isChange, "the invitation");
+    expect((await portal.accept(token)).statusCode).toBe(200);
+    await expect.poll(() => colleagueSocket.frames.filter(isChange).length).toBe(2);
+    expect((await portal.revoke(client.id, contact.id, cookie)).statusCode).toBe(200);
+    await expect.poll(() => colleagueSocket.frames.filter(isChange).length).toBe(3);
+    expect(colleagueSocket.frames.filter(isChange)).toEqual([changed, changed, changed]);
+
+    // The other firm's socket is alive (it hears its own firm) but heard none of ours.
+    const theirs = await buildContact(t.database.db, otherClient);
+    await portal.invite(otherClient.id, theirs.id, otherOwnerCookie);
+    await otherFirmSocket.waitFor(isChange, "their own firm's change");
+    expect(otherFirmSocket.frames.filter(isChange)).toEqual([
+      { type: "contact.changed", data: { clientId: otherClient.id, contactId: theirs.id } },
+    ]);
+  });
+});
+
 describe("the portal API for staff", () => {
   it("answers 403 to a staff session on every portal route", async () => {
     const client = await newClient();

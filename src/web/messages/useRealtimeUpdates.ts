@@ -1,6 +1,7 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { ServerEvent } from "../../shared/events.js";
+import { clientKeys } from "../staff/clients.queries.js";
 import {
   messagingKeys,
   removeThreadMessage,
@@ -34,6 +35,9 @@ export function applyServerEvent(queryClient: QueryClient, event: ServerEvent) {
       break;
     case "message.deleted":
       removeThreadMessage(queryClient, event.data.conversationId, event.data.messageId);
+      break;
+    case "contact.changed":
+      void queryClient.invalidateQueries({ queryKey: clientKeys.contacts(event.data.clientId) });
       break;
     case "conversation.created":
     case "conversation.read":
