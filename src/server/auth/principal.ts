@@ -21,6 +21,8 @@ export type StaffPrincipal = {
 /** One client a portal user may see, through their contact record at that client. */
 export type PortalLink = {
   contactId: string;
+  /** The name the firm keeps for this contact at this client: what their messages show. */
+  contactName: string;
   clientId: string;
   clientName: string;
   firmId: string;
@@ -82,6 +84,7 @@ async function activePortalLinks(db: Database, userId: string): Promise<PortalLi
   return db
     .select({
       contactId: contacts.id,
+      contactName: contacts.name,
       clientId: clients.id,
       clientName: clients.name,
       firmId: firms.id,

@@ -7,7 +7,7 @@ import type {
 } from "../../shared/api/messaging.js";
 import type { ContactPrincipal, PortalLink } from "../auth/principal.js";
 import type { Database, Queryable } from "../db/connect.js";
-import { contacts, conversations, messages, readCursors } from "../db/schema.js";
+import { conversations, messages, readCursors } from "../db/schema.js";
 import { AppError, forbidden, notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
@@ -146,7 +146,7 @@ export async function sendPortalMessage(
     author: {
       kind: "contact",
       contactId: link.contactId,
-      name: await contactName(db, link.contactId),
+      name: link.contactName,
     },
     internal: false,
     body,
@@ -155,14 +155,6 @@ export async function sendPortalMessage(
   const { row } = stored;
   await publishMessageSaved(bus, conversation, "message.created", row);
   return { message: toContactMessage(row), created: true };
-}
-
-async function contactName(db: Queryable, contactId: string): Promise<string> {
-  const [contact] = await db
-    .select({ name: contacts.name })
-    .from(contacts)
-    .where(eq(contacts.id, contactId));
-  return contact?.name ?? "Former contact";
 }
 
 async function findOwnPortalMessage(db: Database, principal: ContactPrincipal, messageId: string) {
