@@ -1,30 +1,11 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  expectNoAxeViolations,
-  launchBrowser,
-  openPage,
-  type RunningServer,
-  removeDataDir,
-  signInAsStaff,
-  startServer,
-} from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { expectNoAxeViolations, openPage, signInAsStaff, useAppInBrowser } from "./harness.js";
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) await removeDataDir(server.dataDir);
-});
+const app = useAppInBrowser();
 
 describe("staff foundation", () => {
   it("signs in, browses clients, manages contacts, and signs out", async () => {
-    const { page, context, problems } = await openPage(browser, server.url);
+    const { page, context, problems } = await openPage(app.browser, app.server.url);
 
     // Signed out, the root shows the sign-in form.
     await page.goto("/");

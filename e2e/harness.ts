@@ -11,7 +11,7 @@ import {
   chromium,
   type Page,
 } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 const root = join(import.meta.dirname, "..");
 
@@ -152,4 +152,21 @@ export async function signInAsStaff(page: Page, email: string, password = "demo-
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL("**/clients");
+}
+
+/**
+ * Starts the app and a browser before a file's tests and stops both after; the file reads
+ * `app.server` and `app.browser` once its tests run.
+ */
+export function useAppInBrowser(options: Parameters<typeof startServer>[0] = {}) {
+  const app = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    [app.server, app.browser] = await Promise.all([startServer(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+    if (app.server) await removeDataDir(app.server.dataDir);
+  });
+  return app;
 }

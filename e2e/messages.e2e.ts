@@ -1,29 +1,11 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  expectNoAxeViolations,
-  launchBrowser,
-  openPage,
-  type RunningServer,
-  removeDataDir,
-  signInAsStaff,
-  startServer,
-} from "./harness.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { expectNoAxeViolations, openPage, signInAsStaff, useAppInBrowser } from "./harness.js";
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) await removeDataDir(server.dataDir);
-});
+const app = useAppInBrowser();
 
 async function signedIn(email: string) {
-  const opened = await openPage(browser, server.url);
+  const opened = await openPage(app.browser, app.server.url);
   await signInAsStaff(opened.page, email);
   return opened;
 }
@@ -162,7 +144,7 @@ describe("staff messages", () => {
     ).json()) as { messages: { id: string; version: number; body: unknown }[] };
     const target = stored.messages.find((m) => JSON.stringify(m.body).includes("settled"));
     const elsewhere = await context.request.patch(`/api/messages/${target?.id}`, {
-      headers: { origin: server.url },
+      headers: { origin: app.server.url },
       data: { version: target?.version, body: paragraph("Changed in another tab.") },
     });
     expect(elsewhere.status()).toBe(200);
@@ -254,7 +236,7 @@ describe("staff messages", () => {
 
     // A conversation started by Ada appears for Ben, who was looking at the empty state.
     const created = await ada.context.request.post("/api/clients", {
-      headers: { origin: server.url },
+      headers: { origin: app.server.url },
       data: { name: "Hooli" },
     });
     expect(created.status()).toBe(201);
@@ -468,7 +450,7 @@ describe("staff messages", () => {
       const response = await ada.context.request.post(
         `/api/conversations/${conversationId}/messages`,
         {
-          headers: { origin: server.url },
+          headers: { origin: app.server.url },
           data: {
             id: crypto.randomUUID(),
             internal: false,

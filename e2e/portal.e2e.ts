@@ -1,30 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  expectNoAxeViolations,
-  launchBrowser,
-  openPage,
-  type RunningServer,
-  removeDataDir,
-  signInAsStaff,
-  startServer,
-} from "./harness.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { expectNoAxeViolations, openPage, signInAsStaff, useAppInBrowser } from "./harness.js";
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([
-    // Staff and several contacts sign in from the same address within a minute here.
-    startServer({ env: { SIGN_IN_RATE_LIMIT: "100" } }),
-    launchBrowser(),
-  ]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) await removeDataDir(server.dataDir);
-});
+const app = useAppInBrowser({ env: { SIGN_IN_RATE_LIMIT: "100" } });
 
 const FIRM = "Northwind Accounting";
 /** How long another person's action may take to show up without a reload. */
@@ -33,7 +11,7 @@ const uuid = "[0-9a-f-]{36}";
 const portalThreadUrl = new RegExp(`/portal/clients/${uuid}/${uuid}$`);
 
 async function staffSignedIn(email = "ada@northwind.test") {
-  const opened = await openPage(browser, server.url);
+  const opened = await openPage(app.browser, app.server.url);
   await signInAsStaff(opened.page, email);
   return opened;
 }
@@ -48,7 +26,7 @@ async function signInToPortal(page: Page, email: string, password = "demo-passwo
 }
 
 async function contactSignedIn(email: string, options: Parameters<typeof openPage>[2] = {}) {
-  const opened = await openPage(browser, server.url, options);
+  const opened = await openPage(app.browser, app.server.url, options);
   await signInToPortal(opened.page, email);
   return opened;
 }
@@ -94,7 +72,7 @@ async function invitationLinkFromOutbox(page: Page, to: string): Promise<string>
   const href = await mail
     .getByRole("link", { name: /\/portal\/invitation\// })
     .getAttribute("href");
-  expect(href).toMatch(new RegExp(`^${server.url}/portal/invitation/[^/]+$`));
+  expect(href).toMatch(new RegExp(`^${app.server.url}/portal/invitation/[^/]+$`));
   return href ?? "";
 }
 
@@ -117,7 +95,7 @@ async function choosePassword(page: Page, password: string) {
 
 describe("client portal", () => {
   it("lets staff and a contact talk live, and never shows the contact an internal note", async () => {
-    const dana = await openPage(browser, server.url);
+    const dana = await openPage(app.browser, app.server.url);
     await dana.page.goto("/portal/sign-in");
     await dana.page.getByRole("heading", { name: "Sign in" }).waitFor();
     await expectNoAxeViolations(dana.page, "portal sign-in");
@@ -262,7 +240,7 @@ describe("client portal", () => {
     const ada = await staffSignedIn();
     const link = await inviteFromContacts(ada.page, "Acme Bakery", "Fay Lin", "fay@acme.test");
 
-    const fay = await openPage(browser, server.url);
+    const fay = await openPage(app.browser, app.server.url);
     await fay.page.goto(link);
     await fay.page.getByRole("heading", { name: "Welcome, Fay Lin" }).waitFor();
     expect(await fay.page.getByText(FIRM).count()).toBeGreaterThan(0);
@@ -291,7 +269,7 @@ describe("client portal", () => {
     await messageRow(fay.page, "Welcome to the portal, Acme!").waitFor();
 
     // The link is spent: opening it again says so and points to sign-in.
-    const again = await openPage(browser, server.url);
+    const again = await openPage(app.browser, app.server.url);
     await again.page.goto(link);
     await again.page.getByRole("heading", { name: "This link no longer works" }).waitFor();
     expect(await again.page.getByRole("main").textContent()).toContain(
@@ -340,13 +318,13 @@ describe("client portal", () => {
     const ada = await staffSignedIn();
     await ada.page.goto("/portal");
     await ada.page.waitForURL("**/clients");
-    await ada.page.goto(dana.page.url().replace(server.url, ""));
+    await ada.page.goto(dana.page.url().replace(app.server.url, ""));
     await ada.page.waitForURL("**/clients");
     await ada.page.getByRole("heading", { name: "Clients" }).waitFor();
 
     // An expired link offers a new one, sent to the address it was meant for. (Expiry is
     // seven days away, so the page is shown the answer the server gives for such a link.)
-    const visitor = await openPage(browser, server.url);
+    const visitor = await openPage(app.browser, app.server.url);
     const token = "x".repeat(43);
     await visitor.page.route(`**/api/portal/invitations/${token}`, (route) =>
       route.fulfill({ json: { state: "expired", firmName: FIRM } }),
