@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, signInAsStaff, useAppInBrowser } from "./harness.js";
+import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
 
-const app = useAppInBrowser();
+const app = runAppAndBrowser();
 
 describe("staff foundation", () => {
   it("signs in, browses clients, manages contacts, and signs out", async () => {

@@ -158,7 +158,7 @@ export async function signInAsStaff(page: Page, email: string, password = "demo-
  * Starts the app and a browser before a file's tests and stops both after; the file reads
  * `app.server` and `app.browser` once its tests run.
  */
-export function useAppInBrowser(options: Parameters<typeof startServer>[0] = {}) {
+export function runAppAndBrowser(options: Parameters<typeof startServer>[0] = {}) {
   const app = {} as { server: RunningServer; browser: Browser };
   beforeAll(async () => {
     [app.server, app.browser] = await Promise.all([startServer(options), launchBrowser()]);

@@ -1,8 +1,8 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, signInAsStaff, useAppInBrowser } from "./harness.js";
+import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
 
-const app = useAppInBrowser();
+const app = runAppAndBrowser();
 
 async function signedIn(email: string) {
   const opened = await openPage(app.browser, app.server.url);

@@ -1,8 +1,8 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, signInAsStaff, useAppInBrowser } from "./harness.js";
+import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
 
-const app = useAppInBrowser({ env: { SIGN_IN_RATE_LIMIT: "100" } });
+const app = runAppAndBrowser({ env: { SIGN_IN_RATE_LIMIT: "100" } });
 
 const FIRM = "Northwind Accounting";
 /** How long another person's action may take to show up without a reload. */
