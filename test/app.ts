@@ -77,7 +77,9 @@ export async function createTestApp(
   const config: Config = {
     ...loadConfig({ DATA_DIR: "/tmp/portico-test-unused", AUTH_SECRET: "t".repeat(40) }),
     publicUrl: TEST_ORIGIN,
-    trustProxy: true,
+    // As behind one reverse proxy: the right-most X-Forwarded-For entry is the client's address,
+    // which is how tests give each request an address of its own.
+    trustProxy: 1,
     logLevel: "silent",
     ...overrides,
   };

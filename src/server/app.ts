@@ -17,6 +17,7 @@ import type { Database } from "./db/connect.js";
 import { errorBody, registerErrorHandling } from "./http/errors.js";
 import { isTrustedOrigin } from "./http/origin.js";
 import { servePages } from "./http/pages.js";
+import { fastifyTrustProxy } from "./http/trust-proxy.js";
 import { outboxRoutes } from "./mail/outbox.routes.js";
 import { messagingRoutes } from "./messaging/messaging.routes.js";
 import { portalMessagingRoutes } from "./messaging/portal.routes.js";
@@ -45,7 +46,7 @@ export async function buildApp({
 }): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -71,9 +72,10 @@ export async function buildApp({
     strictTransportSecurity: config.publicUrl.startsWith("https://"),
   });
 
-  // CSRF: a state-changing API call must come from one of our own pages.
+  // CSRF: a state-changing request must come from one of our own pages. Checked whatever the
+  // path, since the router decodes it (`/%61pi/clients` reaches `/api/clients`).
   app.addHook("onRequest", async (request, reply) => {
-    if (!unsafeMethods.has(request.method) || !request.url.startsWith("/api/")) return;
+    if (!unsafeMethods.has(request.method)) return;
     if (!isTrustedOrigin(request.headers, config.publicUrl)) {
       return reply
         .status(403)

@@ -1,11 +1,52 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
-const booleanFromEnv = z
-  .enum(["true", "false", "1", "0"])
-  .transform((value) => value === "true" || value === "1");
+/** Names proxy-addr (Fastify's trust-proxy matcher) understands in place of addresses. */
+const proxyAddressNames = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isProxyAddress(entry: string): boolean {
+  if (proxyAddressNames.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies may name the client's address in X-Forwarded-For: none, a number of hops, or
+ * the proxies' own addresses. `true` trusted every hop, so a client could pick its own address
+ * (and with it a fresh rate-limit bucket); it is refused rather than quietly reinterpreted.
+ */
+const trustProxyFromEnv = z
+  .string()
+  .trim()
+  .transform((value, context): false | number | string[] => {
+    if (value === "false" || value === "0") return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    if (value === "true") {
+      context.addIssue({
+        code: "custom",
+        message:
+          "true is no longer accepted (it let clients choose their own address): give the number of proxies in front of Portico, usually 1, or their addresses, like 127.0.0.1,10.0.0.0/8",
+      });
+      return z.NEVER;
+    }
+    const entries = value.split(",").map((entry) => entry.trim());
+    const wrong = entries.filter((entry) => !isProxyAddress(entry));
+    if (wrong.length > 0) {
+      context.addIssue({
+        code: "custom",
+        message: `not a number of proxies or a list of proxy addresses/CIDRs (${wrong.join(", ")})`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -26,8 +67,10 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
     .optional(),
-  TRUST_PROXY: booleanFromEnv.default(false),
+  TRUST_PROXY: trustProxyFromEnv.default(false),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  MESSAGE_SEND_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  MESSAGE_EDIT_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -41,8 +84,13 @@ export type Config = {
   smtpUrl: string | undefined;
   mailFrom: string;
   redisUrl: string | undefined;
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: false, a number of proxy hops, or the proxies' addresses/CIDRs. */
+  trustProxy: false | number | string[];
   signInRateLimit: number;
+  /** Messages one person may send per minute (each server process shares the count). */
+  messageSendRateLimit: number;
+  /** Message edits one person may make per minute. */
+  messageEditRateLimit: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
 };
 
@@ -76,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: values.REDIS_URL,
     trustProxy: values.TRUST_PROXY,
     signInRateLimit: values.SIGN_IN_RATE_LIMIT,
+    messageSendRateLimit: values.MESSAGE_SEND_RATE_LIMIT,
+    messageEditRateLimit: values.MESSAGE_EDIT_RATE_LIMIT,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -71,12 +71,50 @@ describe("staff sign-in", () => {
     expect((await signInAttempt(member.email, TEST_PASSWORD)).statusCode).toBe(200);
   });
 
+  it("counts attempts by the address the proxy saw: a spoofed left-most X-Forwarded-For does not reset them", async () => {
+    const ip = nextClientIp();
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt <= t.config.signInRateLimit; attempt++) {
+      // The client writes a new address of its own each time; our proxy appends the real one.
+      const forwardedFor = `203.0.113.${attempt + 1}, ${ip}`;
+      statuses.push((await signInAttempt(member.email, "wrong-password", forwardedFor)).statusCode);
+    }
+    expect(statuses.slice(0, -1).every((status) => status === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    const spoofedAgain = await signInAttempt(member.email, TEST_PASSWORD, `198.51.100.7, ${ip}`);
+    expect(spoofedAgain.statusCode).toBe(429);
+  });
+
   it("signs out: the old cookie no longer works", async () => {
     const cookie = await t.signIn(member.email);
     const signOut = await t.request({ method: "POST", url: "/api/auth/sign-out", cookie });
     expect(signOut.statusCode).toBe(200);
     const after = await t.request({ method: "GET", url: "/api/session", cookie });
     expect(after.statusCode).toBe(401);
+  });
+
+  it("with proxy addresses configured, trusts only those hops", async () => {
+    // The test requests arrive from 127.0.0.1: as if that were the proxy.
+    const behindListedProxy = await createTestApp({ trustProxy: ["127.0.0.1"] });
+    try {
+      const firm = await buildFirm(behindListedProxy.database.db);
+      const someone = await buildStaff(behindListedProxy.database.db, firm);
+      const ip = nextClientIp();
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt <= behindListedProxy.config.signInRateLimit; attempt++) {
+        const response = await behindListedProxy.request({
+          method: "POST",
+          url: "/api/auth/sign-in/email",
+          headers: { "x-forwarded-for": `203.0.113.${attempt + 1}, ${ip}` },
+          payload: { email: someone.email, password: "wrong-password" },
+        });
+        statuses.push(response.statusCode);
+      }
+      expect(statuses.at(-1)).toBe(429);
+      expect(statuses.slice(0, -1).every((status) => status === 401)).toBe(true);
+    } finally {
+      await behindListedProxy.close();
+    }
   });
 
   it("refuses a sign-in posted from another site", async () => {

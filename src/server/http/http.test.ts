@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
+import { buildClient, buildFirm, buildStaff, type TestFirm } from "../../../test/factories.js";
 import { decidePage } from "./pages.js";
 
 let t: TestApp;
+let firm: TestFirm;
+let staffCookie: string;
 beforeAll(async () => {
   t = await createTestApp();
+  firm = await buildFirm(t.database.db);
+  staffCookie = await t.signIn((await buildStaff(t.database.db, firm)).email);
 });
 afterAll(() => t.close());
 
@@ -28,6 +33,38 @@ describe("security headers", () => {
     });
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe("bad_origin");
+  });
+
+  it("refuse a cross-site request however its path is spelled, and change nothing", async () => {
+    const client = await buildClient(t.database.db, firm, "Kept Client");
+    const contactsUrl = `/%61pi/clients/${client.id}/contacts`;
+    const attempts = [
+      { method: "POST", url: "/%61pi/clients", payload: { name: "Forged Client" } },
+      { method: "POST", url: "/api%2Fclients", payload: { name: "Forged Client" } },
+      { method: "POST", url: contactsUrl, payload: { name: "Forged Contact", email: "" } },
+      { method: "DELETE", url: `/%61pi/clients/${client.id}/contacts/${crypto.randomUUID()}` },
+    ] as const;
+    for (const attempt of attempts) {
+      // A cross-site form post carries the victim's cookie and no Origin of ours.
+      for (const origin of [undefined, "http://evil.example"]) {
+        const response = await t.app.inject({
+          ...attempt,
+          headers: { cookie: staffCookie, ...(origin ? { origin } : {}) },
+        });
+        expect(response.statusCode, `${attempt.method} ${attempt.url}`).toBe(403);
+        expect(response.json().error.code).toBe("bad_origin");
+      }
+    }
+    const clients = await t.request({ method: "GET", url: "/api/clients", cookie: staffCookie });
+    expect(clients.json().clients.map((row: { name: string }) => row.name)).toEqual([
+      "Kept Client",
+    ]);
+    const contacts = await t.request({
+      method: "GET",
+      url: `/api/clients/${client.id}/contacts`,
+      cookie: staffCookie,
+    });
+    expect(contacts.json().contacts).toEqual([]);
   });
 
   it("answer unknown API paths with a JSON 404", async () => {

@@ -63,8 +63,8 @@ afterEach(() => {
 
 const WAIT_MS = 5_000;
 
-function socketTo(headers: Record<string, string>) {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/api/realtime`, { headers });
+function socketTo(headers: Record<string, string>, path = "/api/realtime") {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
   openSockets.add(socket);
   return socket;
 }
@@ -116,8 +116,8 @@ async function connectReady(cookie: string, origin = sameOrigin) {
 }
 
 /** Tries to open a socket that should be refused, and resolves with the HTTP answer. */
-function refusedUpgrade(headers: Record<string, string>) {
-  const socket = socketTo(headers);
+function refusedUpgrade(headers: Record<string, string>, path?: string) {
+  const socket = socketTo(headers, path);
   socket.on("error", () => {});
   return new Promise<{ status: number | undefined; body: unknown }>((resolve, reject) => {
     socket.once("open", () => reject(new Error("the upgrade was accepted")));
@@ -316,5 +316,9 @@ describe("refusing the upgrade", () => {
 
   it("answers 403 without an Origin", async () => {
     expect((await refusedUpgrade({ cookie: benCookie })).status).toBe(403);
+  });
+
+  it("answers 403 without an Origin when the path is spelled with escapes", async () => {
+    expect((await refusedUpgrade({ cookie: benCookie }, "/%61pi/realtime")).status).toBe(403);
   });
 });
