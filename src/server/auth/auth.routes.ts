@@ -2,8 +2,10 @@ import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { staffSessionSchema } from "../../shared/api/session.js";
-import { errorBody } from "../http/errors.js";
+import { errorBody, notFound } from "../http/errors.js";
 import { CLIENT_IP_HEADER } from "./auth.js";
+import { AUTH_BODY_LIMIT_BYTES, checkAuthBody } from "./auth-body-guard.js";
+import { isUsedAuthEndpoint } from "./auth-endpoints.js";
 import { requireStaff, staffOf } from "./principal.js";
 
 /** Better Auth answers `{ code, message }`; we answer every error as `{ error: { code, message } }`. */
@@ -25,14 +27,20 @@ async function toApiError(response: Response): Promise<string> {
 const isJson = (response: Response) =>
   response.headers.get("content-type")?.startsWith("application/json") ?? false;
 
-/** The session token belongs in the httpOnly cookie only; page scripts never need to see it. */
-function withoutSessionToken(body: Buffer): string {
-  const parsed = JSON.parse(body.toString("utf8")) as unknown;
-  if (parsed && typeof parsed === "object" && "token" in parsed) {
-    const { token: _token, ...rest } = parsed as Record<string, unknown>;
-    return JSON.stringify(rest);
-  }
-  return JSON.stringify(parsed);
+/** Every `token` field, at any depth, removed: tokens belong in the httpOnly cookie only. */
+function withoutTokens(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTokens);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "token")
+      .map(([key, child]) => [key, withoutTokens(child)]),
+  );
+}
+
+/** The session token (in get-session, list-sessions, sign-in) never reaches page scripts. */
+function withoutSessionTokens(body: Buffer): string {
+  return JSON.stringify(withoutTokens(JSON.parse(body.toString("utf8"))));
 }
 
 async function forwardToAuth(request: FastifyRequest, reply: FastifyReply) {
@@ -40,6 +48,9 @@ async function forwardToAuth(request: FastifyRequest, reply: FastifyReply) {
   const headers = fromNodeHeaders(request.headers);
   headers.set(CLIENT_IP_HEADER, request.ip);
   const url = new URL(request.url, request.server.deps.config.publicUrl);
+  if (!isUsedAuthEndpoint(request.method, url.pathname)) {
+    throw notFound(`${request.method} ${url.pathname}`);
+  }
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   const response = await auth.handler(
     new Request(url, {
@@ -58,19 +69,22 @@ async function forwardToAuth(request: FastifyRequest, reply: FastifyReply) {
     return reply.type("application/json; charset=utf-8").send(await toApiError(response));
   }
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
-  return reply.send(body && isJson(response) ? withoutSessionToken(body) : body);
+  return reply.send(body && isJson(response) ? withoutSessionTokens(body) : body);
 }
 
 export async function authRoutes(app: FastifyInstance) {
   await app.register(async (scope) => {
-    // Better Auth parses its own bodies, so this scope hands it the raw bytes.
+    // Better Auth parses its own bodies, so this scope hands it the raw bytes, once checked.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) =>
-      done(null, body),
-    );
+    scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => {
+      const problem = checkAuthBody(body as Buffer);
+      if (problem) done(problem);
+      else done(null, body);
+    });
     scope.route({
       method: ["GET", "POST"],
       url: "/api/auth/*",
+      bodyLimit: AUTH_BODY_LIMIT_BYTES,
       schema: { hide: true },
       handler: forwardToAuth,
     });

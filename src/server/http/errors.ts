@@ -35,6 +35,11 @@ export function registerErrorHandling(app: FastifyInstance) {
         .send(errorBody("invalid_input", "Some of the values are not valid.", fields));
     }
     const status = error.statusCode ?? 500;
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return reply
+        .status(413)
+        .send(errorBody("body_too_large", "The request body is larger than this request allows."));
+    }
     if (status >= 500) {
       request.log.error({ err: error }, "request failed");
       return reply.status(500).send(errorBody("internal", "Something went wrong on our side."));
