@@ -1,5 +1,7 @@
 import { getSchema } from "@tiptap/core";
 import { Node as ProseMirrorNode } from "@tiptap/pm/model";
+import { isStorableText } from "../../shared/api/fields.js";
+import { withRenderedAttributesOnly } from "../../shared/rich-text/attributes.js";
 import {
   MAX_MESSAGE_JSON_BYTES,
   MAX_MESSAGE_TEXT_LENGTH,
@@ -80,6 +82,13 @@ export async function parseMessageBody(
 
   const mentionedStaffIds = new Set<string>();
   doc.descendants((node) => {
+    if (!hasStorableStrings(node)) {
+      throw new AppError(
+        "invalid_character",
+        400,
+        "The message contains a character that cannot be stored (a NUL or a broken Unicode character).",
+      );
+    }
     for (const mark of node.marks) {
       if (mark.type.name === "link" && !isAllowedHref(mark.attrs.href)) {
         throw new AppError(
@@ -115,7 +124,18 @@ export async function parseMessageBody(
       `A message can have at most ${MAX_MESSAGE_TEXT_LENGTH.toLocaleString("en")} characters.`,
     );
   }
-  return { doc: doc.toJSON() as RichTextDoc, text, mentionedStaffIds: [...mentionedStaffIds] };
+  return {
+    doc: withRenderedAttributesOnly(doc.toJSON() as RichTextDoc),
+    text,
+    mentionedStaffIds: [...mentionedStaffIds],
+  };
+}
+
+/** A node's text and its and its marks' string attributes are all text PostgreSQL can store. */
+function hasStorableStrings(node: ProseMirrorNode): boolean {
+  const strings = [node.text ?? "", ...Object.values(node.attrs)];
+  for (const mark of node.marks) strings.push(...Object.values(mark.attrs));
+  return strings.every((value) => typeof value !== "string" || isStorableText(value));
 }
 
 function plainTextOf(doc: ProseMirrorNode): string {

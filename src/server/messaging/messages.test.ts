@@ -221,6 +221,28 @@ const invalidBodies: { rule: string; body: () => unknown; code: string; message?
     code: "unknown_mention",
   },
   {
+    rule: "a NUL character in the text",
+    body: () => textDoc("before\u0000after"),
+    code: "invalid_character",
+    message:
+      "The message contains a character that cannot be stored (a NUL or a broken Unicode character).",
+  },
+  {
+    rule: "an unpaired high surrogate in the text",
+    body: () => textDoc("broken \ud83d here"),
+    code: "invalid_character",
+  },
+  {
+    rule: "an unpaired low surrogate in the text",
+    body: () => docOf(paragraph(text("bold", bold), text("\ude00"))),
+    code: "invalid_character",
+  },
+  {
+    rule: "a NUL character in a link",
+    body: () => docOf(paragraph(text("site", [link("https://example.com/\u0000")]))),
+    code: "invalid_character",
+  },
+  {
     rule: "a body that is not a document",
     body: () => paragraph(text("not a doc")),
     code: "invalid_input",
@@ -277,6 +299,56 @@ describe("sending and listing", () => {
     expect(nodesOf(sent.body).map((node) => node.type)).toContain("bulletList");
     const [listed] = (await api.listMessages(thread.id, adaCookie)).messages;
     expect(listed?.body).toEqual(sent.body);
+  });
+
+  it("keeps text with characters outside the basic plane (emoji), which are not broken", async () => {
+    const thread = await newThread();
+    const sent = await api.send(thread.id, "Thanks 😀 — 𝔘𝔫𝔦𝔠𝔬𝔡𝔢", adaCookie);
+    expect(plainText(sent.body)).toBe("Thanks 😀 — 𝔘𝔫𝔦𝔠𝔬𝔡𝔢");
+  });
+
+  it("stores only the attributes it renders: a link's sent rel, target and class, and a code block's language, are dropped", async () => {
+    const thread = await newThread();
+    const hostileLink = {
+      type: "link",
+      attrs: {
+        href: "https://example.com/a",
+        rel: "opener",
+        target: "_self",
+        class: "sr-only fake-button",
+        title: "Click",
+      },
+    };
+    const body = docOf(
+      paragraph(text("site", [hostileLink])),
+      {
+        type: "codeBlock",
+        attrs: { language: '"><img src=x onerror=alert(1)>' },
+        content: [text("x = 1")],
+      },
+      {
+        type: "orderedList",
+        attrs: { start: 3, type: "i" },
+        content: [{ type: "listItem", content: [paragraph(text("three"))] }],
+      },
+      paragraph(text("Ask "), { type: "mention", attrs: { id: ben.id, label: "Ben", class: "x" } }),
+    );
+    const sent = await api.send(thread.id, body, adaCookie);
+    const expected = docOf(
+      paragraph(text("site", [{ type: "link", attrs: { href: "https://example.com/a" } }])),
+      { type: "codeBlock", content: [text("x = 1")] },
+      {
+        type: "orderedList",
+        attrs: { start: 3 },
+        content: [{ type: "listItem", content: [paragraph(text("three"))] }],
+      },
+      paragraph(text("Ask "), { type: "mention", attrs: { id: ben.id, label: "Ben Baker" } }),
+    );
+    expect(sent.body).toEqual(expected);
+    const [listed] = (await api.listMessages(thread.id, adaCookie)).messages;
+    expect(listed?.body).toEqual(expected);
+    const [row] = await storedRows(thread.id);
+    expect(row?.body).toEqual(expected);
   });
 
   it("pages back through 120 messages, oldest first, 50 at a time", async () => {

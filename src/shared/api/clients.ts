@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textInput } from "./fields.js";
 
 export const portalStatusSchema = z.enum(["none", "invited", "active", "revoked"]);
 export type PortalStatus = z.infer<typeof portalStatusSchema>;
@@ -14,12 +15,11 @@ export const clientSchema = z.object({ id: z.uuid(), name: z.string() });
 export type Client = z.infer<typeof clientSchema>;
 
 export const clientListQuerySchema = z.object({
-  q: z.string().trim().max(200, "Search text is too long.").optional(),
+  q: textInput().trim().max(200, "Search text is too long.").optional(),
 });
 
 export const clientInputSchema = z.object({
-  name: z
-    .string({ error: "Enter the client's name." })
+  name: textInput({ error: "Enter the client's name." })
     .trim()
     .min(1, "Enter the client's name.")
     .max(200, "Use at most 200 characters."),
@@ -36,8 +36,7 @@ export const contactSchema = z.object({
 export type Contact = z.infer<typeof contactSchema>;
 
 export const contactInputSchema = z.object({
-  name: z
-    .string({ error: "Enter the contact's name." })
+  name: textInput({ error: "Enter the contact's name." })
     .trim()
     .min(1, "Enter the contact's name.")
     .max(200, "Use at most 200 characters."),
@@ -46,8 +45,7 @@ export const contactInputSchema = z.object({
     .union([
       z.literal("").transform(() => null),
       z.null(),
-      z
-        .string()
+      textInput()
         .trim()
         .toLowerCase()
         .pipe(z.email("Enter a valid e-mail address, like name@example.com.")),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { richTextDocSchema } from "../rich-text/document.js";
 import { portalStatusSchema } from "./clients.js";
+import { MAX_INT32 } from "./fields.js";
 
 export const conversationKindSchema = z.enum(["all_contacts", "direct"]);
 export type ConversationKind = z.infer<typeof conversationKindSchema>;
@@ -76,7 +77,12 @@ export const messageParamsSchema = z.object({ messageId: z.uuid("Not a valid mes
 
 export const messagePageQuerySchema = z.object({
   /** Keyset paging: messages with `seq` below this, newest first from the server's side. */
-  before: z.coerce.number().int().positive().optional(),
+  before: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(MAX_INT32, "Not a position in a conversation.")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(MESSAGE_PAGE_SIZE).default(MESSAGE_PAGE_SIZE),
 });
 
@@ -102,11 +108,13 @@ export type SendMessageInput = z.infer<typeof sendMessageBodySchema>;
 export const editMessageBodySchema = z.object({
   body: richTextDocSchema,
   /** The version the editor started from; a newer one on the server answers 409. */
-  version: z.number().int().positive(),
+  version: z.number().int().positive().max(MAX_INT32, "Not a version of this message."),
 });
 export type EditMessageBody = z.infer<typeof editMessageBodySchema>;
 
-export const markReadBodySchema = z.object({ seq: z.number().int().min(0) });
+export const markReadBodySchema = z.object({
+  seq: z.number().int().min(0).max(MAX_INT32, "Not a position in a conversation."),
+});
 
 export const teamMemberSchema = z.object({ id: z.uuid(), name: z.string() });
 export type TeamMember = z.infer<typeof teamMemberSchema>;

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { textInput } from "./fields.js";
 import { newPasswordSchema } from "./session.js";
 
 export const invitationTokenParamsSchema = z.object({
-  token: z.string().min(20, "Not an invitation link.").max(100, "Not an invitation link."),
+  token: textInput().min(20, "Not an invitation link.").max(100, "Not an invitation link."),
 });
 
 /** What an invitation link shows before it is accepted. */

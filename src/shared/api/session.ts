@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textInput } from "./fields.js";
 
 export const staffSessionSchema = z.object({
   kind: z.literal("staff"),
@@ -12,16 +13,15 @@ export const staffSessionSchema = z.object({
 export type StaffSession = z.infer<typeof staffSessionSchema>;
 
 export const signInBodySchema = z.object({
-  email: z.string().trim().min(1, "Enter your e-mail address."),
-  password: z.string().min(1, "Enter your password."),
+  email: textInput().trim().min(1, "Enter your e-mail address."),
+  password: textInput().min(1, "Enter your password."),
 });
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 128;
 
 /** The rules a new password must meet, as shown to the person choosing it. */
-export const newPasswordSchema = z
-  .string({ error: "Choose a password." })
+export const newPasswordSchema = textInput({ error: "Choose a password." })
   .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`)
   .refine((password) => new Set(password).size >= 4, "Use more varied characters.");
