@@ -62,7 +62,7 @@ async function createScratchDatabase(serverUrl: string) {
 /** Opens the test database (PGlite in memory, or the run's PostgreSQL database) and builds the app. */
 export async function createTestApp(
   overrides: Partial<Config> = {},
-  options: { ownDatabase?: boolean } = {},
+  options: { ownDatabase?: boolean; logStream?: { write: (line: string) => void } } = {},
 ): Promise<TestApp> {
   const sharedUrl = inject("databaseUrl");
   // A test of something that scans whole tables (like the mail worker) gets a database of its
@@ -84,7 +84,7 @@ export async function createTestApp(
     ...overrides,
   };
   const bus = createMemoryEventBus();
-  const app = await buildApp({ config, db: database.db, bus });
+  const app = await buildApp({ config, db: database.db, bus, logStream: options.logStream });
   await app.ready();
 
   const request: TestApp["request"] = ({ cookie, headers, ...options }) =>

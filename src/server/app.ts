@@ -15,6 +15,7 @@ import { portalAccessRoutes } from "./clients/portal-access.routes.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
 import { errorBody, registerErrorHandling } from "./http/errors.js";
+import { logSerializers } from "./http/log-redaction.js";
 import { isTrustedOrigin } from "./http/origin.js";
 import { servePages } from "./http/pages.js";
 import { fastifyTrustProxy } from "./http/trust-proxy.js";
@@ -39,18 +40,25 @@ export async function buildApp({
   config,
   db,
   bus,
+  logStream,
 }: {
   config: Config;
   db: Database;
   bus: EventBus;
+  /** Where logs go instead of stdout (tests read them). */
+  logStream?: { write: (line: string) => void };
 }): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      serializers: logSerializers,
+      ...(logStream ? { stream: logStream } : {}),
+    },
     trustProxy: fastifyTrustProxy(config.trustProxy),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorate("deps", { config, db, bus, auth: createAuth({ db, config }) });
+  app.decorate("deps", { config, db, bus, auth: createAuth({ db, config, log: app.log }) });
   app.decorateRequest("principal", null);
   registerErrorHandling(app);
 

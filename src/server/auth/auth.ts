@@ -1,6 +1,7 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { magicLink } from "better-auth/plugins";
+import type { FastifyBaseLogger } from "fastify";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../shared/api/session.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/connect.js";
@@ -13,7 +14,32 @@ export const CLIENT_IP_HEADER = "x-portico-client-ip";
 
 export const SESSION_DAYS = 14;
 
-export function createAuth({ db, config }: { db: Database; config: Config }) {
+/**
+ * Better Auth logs through our logger, so its lines pass the same redaction as ours. Its own
+ * handling of unexpected errors prints them whole (a failed query's parameters: tokens, e-mail
+ * addresses) to the console; thrown instead, they reach our error handler and its logging.
+ */
+function authLogging(log: FastifyBaseLogger | undefined, disabled: boolean) {
+  const logger = log
+    ? {
+        disabled,
+        level: "warn" as const,
+        log: (level: "debug" | "info" | "warn" | "error", message: string, ...args: unknown[]) =>
+          log[level]({ err: args.find((arg) => arg instanceof Error) }, `Better Auth: ${message}`),
+      }
+    : { disabled, level: "error" as const };
+  return { logger, onAPIError: { throw: true } };
+}
+
+export function createAuth({
+  db,
+  config,
+  log,
+}: {
+  db: Database;
+  config: Config;
+  log?: FastifyBaseLogger;
+}) {
   return betterAuth({
     appName: "Portico",
     baseURL: config.publicUrl,
@@ -71,7 +97,7 @@ export function createAuth({ db, config }: { db: Database; config: Config }) {
       database: { generateId: () => crypto.randomUUID() },
     },
     telemetry: { enabled: false },
-    logger: { disabled: config.logLevel === "silent", level: "error" },
+    ...authLogging(log, config.logLevel === "silent"),
   });
 }
 
