@@ -23,7 +23,7 @@ import { outboxRoutes } from "./mail/outbox.routes.js";
 import { messagingRoutes } from "./messaging/messaging.routes.js";
 import { portalMessagingRoutes } from "./messaging/portal.routes.js";
 import type { EventBus } from "./realtime/event-bus.js";
-import { realtimeRoutes } from "./realtime/realtime.routes.js";
+import { REALTIME_MAX_FRAME_BYTES, realtimeRoutes } from "./realtime/realtime.routes.js";
 
 export type AppDeps = { config: Config; db: Database; auth: Auth; bus: EventBus };
 
@@ -115,7 +115,9 @@ export async function buildApp({
   });
   app.get("/api/openapi.json", { schema: { hide: true } }, () => app.swagger());
 
-  await app.register(websocket, { options: { perMessageDeflate: false } });
+  await app.register(websocket, {
+    options: { perMessageDeflate: false, maxPayload: REALTIME_MAX_FRAME_BYTES },
+  });
   await app.register(authRoutes);
   await app.register(clientRoutes);
   await app.register(portalAccessRoutes);

@@ -3,9 +3,14 @@ import type { ControlMessage } from "../../shared/events.js";
 import { resolvePrincipal } from "../auth/principal.js";
 import { errorBody } from "../http/errors.js";
 import { isTrustedOrigin } from "../http/origin.js";
+import { createSocketLimit } from "./socket-limit.js";
 import { topics } from "./topics.js";
 
 const HEARTBEAT_MS = 30_000;
+/** Clients send no messages (only pongs); a larger frame closes the socket with 1009. */
+export const REALTIME_MAX_FRAME_BYTES = 4 * 1024;
+/** Far more tabs than a person keeps open; the next socket is closed with 4429. */
+export const MAX_SOCKETS_PER_PERSON = 20;
 const ACCESS_REVOKED = JSON.stringify({ type: "access.revoked" } satisfies ControlMessage);
 
 /**
@@ -17,6 +22,7 @@ const ACCESS_REVOKED = JSON.stringify({ type: "access.revoked" } satisfies Contr
 export async function realtimeRoutes(app: FastifyInstance) {
   const { auth, db, bus, config } = app.deps;
   const sockets = new Set<{ close: (code: number, reason: string) => void }>();
+  const socketLimit = createSocketLimit(MAX_SOCKETS_PER_PERSON);
 
   app.get(
     "/api/realtime",
@@ -38,6 +44,7 @@ export async function realtimeRoutes(app: FastifyInstance) {
     (socket, request) => {
       const principal = request.principal;
       if (!principal) return socket.close(1008, "unauthenticated");
+      if (!socketLimit.admit(principal.userId)) return socket.close(4429, "too many connections");
       const send = (payload: string) => socket.send(payload);
       const audiences =
         principal.kind === "staff"
@@ -64,6 +71,7 @@ export async function realtimeRoutes(app: FastifyInstance) {
         socket.ping();
       }, HEARTBEAT_MS);
       socket.on("close", () => {
+        socketLimit.release(principal.userId);
         clearInterval(heartbeat);
         sockets.delete(socket);
         for (const stop of unsubscribe) stop();

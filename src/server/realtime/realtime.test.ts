@@ -11,6 +11,7 @@ import {
 } from "../../../test/factories.js";
 import { messagingApi, textDoc } from "../../../test/messaging.js";
 import type { Conversation } from "../../shared/api/messaging.js";
+import { MAX_SOCKETS_PER_PERSON, REALTIME_MAX_FRAME_BYTES } from "./realtime.routes.js";
 
 let t: TestApp;
 let api: ReturnType<typeof messagingApi>;
@@ -51,6 +52,7 @@ type Frame = { type: string; data?: Record<string, unknown> };
 
 /** A test's end of one socket: keeps every frame and can wait for one that matches. */
 type Listener = {
+  socket: WebSocket;
   frames: Frame[];
   waitFor: (predicate: (frame: Frame) => boolean, what: string) => Promise<Frame>;
 };
@@ -79,6 +81,7 @@ function connect(cookie: string, origin = sameOrigin): Promise<Listener> {
     for (const check of waiters) check();
   });
   const listener: Listener = {
+    socket,
     frames,
     waitFor: (predicate, what) =>
       new Promise((resolve, reject) => {
@@ -133,6 +136,12 @@ function refusedUpgrade(headers: Record<string, string>, path?: string) {
     });
   });
 }
+
+/** How a socket ended: its close code and reason. */
+const closeOf = (socket: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once("close", (code, reason) => resolve({ code, reason: String(reason) })),
+  );
 
 const unique = () => crypto.randomUUID().slice(0, 8);
 const newClient = () => buildClient(t.database.db, firm, `Client ${unique()}`);
@@ -320,5 +329,61 @@ describe("refusing the upgrade", () => {
 
   it("answers 403 without an Origin when the path is spelled with escapes", async () => {
     expect((await refusedUpgrade({ cookie: benCookie }, "/%61pi/realtime")).status).toBe(403);
+  });
+});
+
+describe("limits", () => {
+  it("closes a socket that sends a frame larger than a few kilobytes, with 1009", async () => {
+    const client = await newClient();
+    const thread = await api.openConversation(client.id, { kind: "all_contacts" }, adaCookie);
+    const small = await connectReady(benCookie);
+    const large = await connectReady(benCookie);
+    const largeClosed = closeOf(large.socket);
+
+    small.socket.send("x".repeat(100));
+    large.socket.send("x".repeat(REALTIME_MAX_FRAME_BYTES + 1));
+    expect((await largeClosed).code).toBe(1009);
+    // The socket that sent a small frame still receives events.
+    const sent = await api.send(thread.id, "Still here?", adaCookie);
+    await small.waitFor(isCreated(sent.id), "message.created after a small frame");
+  });
+
+  it(`closes a person's socket past ${MAX_SOCKETS_PER_PERSON} with 4429, and lets others in`, async () => {
+    const member = await buildStaff(t.database.db, firm);
+    const cookie = await t.signIn(member.email);
+    const held: Listener[] = [];
+    for (let n = 0; n < MAX_SOCKETS_PER_PERSON; n++) held.push(await connectReady(cookie));
+
+    const extra = socketTo({ cookie, origin: sameOrigin });
+    const extraFrames: string[] = [];
+    extra.on("message", (data) => extraFrames.push(String(data)));
+    expect(await closeOf(extra)).toEqual({ code: 4429, reason: "too many connections" });
+    expect(extraFrames).toEqual([]);
+
+    // Another person is not counted against this one.
+    await connectReady(benCookie);
+    // The held sockets still work.
+    const client = await newClient();
+    const thread = await api.openConversation(client.id, { kind: "all_contacts" }, adaCookie);
+    const sent = await api.send(thread.id, "To every tab", adaCookie);
+    for (const tab of held) await tab.waitFor(isCreated(sent.id), "message.created on a held tab");
+
+    // Once one closes, a new one gets its place (as soon as the server has seen the close).
+    const first = held[0];
+    if (!first) throw new Error("no socket held");
+    const firstClosed = closeOf(first.socket);
+    first.socket.close();
+    await firstClosed;
+    const reconnected = async () => {
+      const socket = socketTo({ cookie, origin: sameOrigin });
+      const outcome = await new Promise<string>((resolve) => {
+        socket.on("message", (data) => {
+          if (JSON.parse(String(data)).type === "ready") resolve("ready");
+        });
+        socket.once("close", (code) => resolve(`closed ${code}`));
+      });
+      return outcome;
+    };
+    await expect.poll(reconnected, { timeout: 5_000 }).toBe("ready");
   });
 });
