@@ -80,6 +80,10 @@ export async function createTestApp(
     // As behind one reverse proxy: the right-most X-Forwarded-For entry is the client's address,
     // which is how tests give each request an address of its own.
     trustProxy: 1,
+    // Suites send hundreds of messages as one person within a minute; the tests of these limits
+    // set their own small ones.
+    messageSendRateLimit: 100_000,
+    messageEditRateLimit: 100_000,
     logLevel: "silent",
     ...overrides,
   };

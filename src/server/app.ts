@@ -18,6 +18,7 @@ import { errorBody, registerErrorHandling } from "./http/errors.js";
 import { logSerializers } from "./http/log-redaction.js";
 import { isTrustedOrigin } from "./http/origin.js";
 import { servePages } from "./http/pages.js";
+import { registerRateLimits } from "./http/rate-limits.js";
 import { fastifyTrustProxy } from "./http/trust-proxy.js";
 import { outboxRoutes } from "./mail/outbox.routes.js";
 import { messagingRoutes } from "./messaging/messaging.routes.js";
@@ -118,6 +119,7 @@ export async function buildApp({
   await app.register(websocket, {
     options: { perMessageDeflate: false, maxPayload: REALTIME_MAX_FRAME_BYTES },
   });
+  await registerRateLimits(app, config);
   await app.register(authRoutes);
   await app.register(clientRoutes);
   await app.register(portalAccessRoutes);

@@ -17,6 +17,7 @@ import {
   teamMemberSchema,
 } from "../../shared/api/messaging.js";
 import { requireStaff, staffOf } from "../auth/principal.js";
+import { messageRateLimits } from "../http/rate-limits.js";
 import { listConversations, startConversation } from "./conversations.service.js";
 import {
   deleteMessage,
@@ -29,7 +30,8 @@ import {
 
 export async function messagingRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const { db, bus } = app.deps;
+  const { db, bus, config } = app.deps;
+  const limits = messageRateLimits(config);
   // onRequest, not preHandler: without a session the answer is 401 before any input is validated.
   app.addHook("onRequest", requireStaff);
 
@@ -94,6 +96,7 @@ export async function messagingRoutes(app: FastifyInstance) {
         body: sendMessageBodySchema,
         response: { 200: messageSchema, 201: messageSchema },
       },
+      config: limits.send,
     },
     async (request, reply) => {
       const { message, created } = await sendMessage(
@@ -117,6 +120,7 @@ export async function messagingRoutes(app: FastifyInstance) {
         body: editMessageBodySchema,
         response: { 200: messageSchema },
       },
+      config: limits.edit,
     },
     async (request) =>
       editMessage(db, bus, staffOf(request), request.params.messageId, request.body),

@@ -14,6 +14,7 @@ import {
   portalSendMessageBodySchema,
 } from "../../shared/api/messaging.js";
 import { contactOf, requireContact } from "../auth/principal.js";
+import { messageRateLimits } from "../http/rate-limits.js";
 import {
   deletePortalMessage,
   editPortalMessage,
@@ -26,7 +27,8 @@ import {
 /** The contact's side of Messages: same shapes as staff get, in the contact's own numbering. */
 export async function portalMessagingRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const { db, bus } = app.deps;
+  const { db, bus, config } = app.deps;
+  const limits = messageRateLimits(config);
   app.addHook("onRequest", requireContact);
 
   routes.get(
@@ -67,6 +69,7 @@ export async function portalMessagingRoutes(app: FastifyInstance) {
         body: portalSendMessageBodySchema,
         response: { 200: messageSchema, 201: messageSchema },
       },
+      config: limits.send,
     },
     async (request, reply) => {
       const { message, created } = await sendPortalMessage(
@@ -90,6 +93,7 @@ export async function portalMessagingRoutes(app: FastifyInstance) {
         body: editMessageBodySchema,
         response: { 200: messageSchema },
       },
+      config: limits.edit,
     },
     async (request) =>
       editPortalMessage(db, bus, contactOf(request), request.params.messageId, request.body),
