@@ -62,7 +62,11 @@ async function createScratchDatabase(serverUrl: string) {
 /** Opens the test database (PGlite in memory, or the run's PostgreSQL database) and builds the app. */
 export async function createTestApp(
   overrides: Partial<Config> = {},
-  options: { ownDatabase?: boolean; logStream?: { write: (line: string) => void } } = {},
+  options: {
+    ownDatabase?: boolean;
+    logStream?: { write: (line: string) => void };
+    webDir?: string;
+  } = {},
 ): Promise<TestApp> {
   const sharedUrl = inject("databaseUrl");
   // A test of something that scans whole tables (like the mail worker) gets a database of its
@@ -88,7 +92,13 @@ export async function createTestApp(
     ...overrides,
   };
   const bus = createMemoryEventBus();
-  const app = await buildApp({ config, db: database.db, bus, logStream: options.logStream });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    bus,
+    logStream: options.logStream,
+    webDir: options.webDir,
+  });
   await app.ready();
 
   const request: TestApp["request"] = ({ cookie, headers, ...options }) =>

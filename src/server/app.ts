@@ -42,12 +42,15 @@ export async function buildApp({
   db,
   bus,
   logStream,
+  webDir,
 }: {
   config: Config;
   db: Database;
   bus: EventBus;
   /** Where logs go instead of stdout (tests read them). */
   logStream?: { write: (line: string) => void };
+  /** The built web app to serve; `dist/web` unless given (tests serve a stand-in). */
+  webDir?: string;
 }): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -128,10 +131,12 @@ export async function buildApp({
   await app.register(messagingRoutes);
   await app.register(portalMessagingRoutes);
   await app.register(realtimeRoutes);
-  await servePages(app);
+  await servePages(app, webDir);
 
   app.setNotFoundHandler((request, reply) => {
-    const isPageLoad = request.method === "GET" && !request.url.startsWith("/api/");
+    // HEAD answers like GET without the body (Node's server drops it), as for any route.
+    const isPageRequest = request.method === "GET" || request.method === "HEAD";
+    const isPageLoad = isPageRequest && !request.url.startsWith("/api/");
     if (isPageLoad && app.sendPage) return app.sendPage(request, reply);
     return reply
       .status(404)

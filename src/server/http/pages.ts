@@ -41,15 +41,15 @@ export function decidePage(
  * Serves the built single-page app. Page loads without a session are redirected to sign-in
  * here, before any script runs, so a signed-out visitor never sees a protected screen flash.
  */
-export async function servePages(app: FastifyInstance) {
-  const indexPath = join(webDistDir, "index.html");
+export async function servePages(app: FastifyInstance, webDir = webDistDir) {
+  const indexPath = join(webDir, "index.html");
   if (!existsSync(indexPath)) {
     app.log.warn("dist/web is missing: run `npm run build` to serve the web app");
     return;
   }
   const indexHtml = readFileSync(indexPath, "utf8");
   await app.register(fastifyStatic, {
-    root: webDistDir,
+    root: webDir,
     wildcard: false,
     index: false,
     // Built asset names carry a content hash, so they never change under the same URL.
