@@ -1,9 +1,25 @@
 import { ApiRequestError, api } from "./api.js";
 
-/** Only same-site paths are followed after sign-in, so a crafted link cannot send users away. */
+/**
+ * The page to open after sign-in: `next` when it is a path on this site, else `fallback`.
+ * It is parsed as the browser will follow it, since `/\evil.test` or `/<tab>/evil.test`
+ * look like paths but lead to another host; the answer is the parsed path, not the input.
+ */
+export function sameSitePath(next: string | null, origin: string, fallback: string): string {
+  if (!next?.startsWith("/")) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return fallback;
+  }
+  return url.origin === origin ? `${url.pathname}${url.search}${url.hash}` : fallback;
+}
+
+/** The `next` of this page's address as a same-site path, so a crafted link cannot send users away. */
 export function safeNextPath(fallback: string): string {
   const next = new URLSearchParams(window.location.search).get("next");
-  return next?.startsWith("/") && !next.startsWith("//") ? next : fallback;
+  return sameSitePath(next, window.location.origin, fallback);
 }
 
 /** Signs in with e-mail and password; resolves to an error message to show, or null on success. */
