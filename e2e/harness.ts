@@ -66,7 +66,11 @@ export async function startServer(
     output += chunk;
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      // A server that never printed its URL would otherwise outlive the test run.
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start:\n${output}`));
+    }, 60_000);
     const check = () => {
       if (output.includes("Portico is running at")) {
         clearTimeout(timer);
