@@ -2,7 +2,8 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
 
-const app = runAppAndBrowser();
+// One test writes 120 messages of history through the API as one person, past the default limit.
+const app = runAppAndBrowser({ env: { MESSAGE_SEND_RATE_LIMIT: "1000" } });
 
 async function signedIn(email: string) {
   const opened = await openPage(app.browser, app.server.url);
