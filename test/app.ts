@@ -3,6 +3,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fas
 import pg from "pg";
 import { inject } from "vitest";
 import { buildApp } from "../src/server/app.js";
+import type { BackgroundTasks } from "../src/server/background-tasks.js";
 import { type Config, loadConfig } from "../src/server/config.js";
 import { type DatabaseHandle, openDatabase } from "../src/server/db/connect.js";
 import { createMemoryEventBus, type EventBus } from "../src/server/realtime/event-bus.js";
@@ -66,6 +67,7 @@ export async function createTestApp(
     ownDatabase?: boolean;
     logStream?: { write: (line: string) => void };
     webDir?: string;
+    tasks?: BackgroundTasks;
   } = {},
 ): Promise<TestApp> {
   const sharedUrl = inject("databaseUrl");
@@ -98,6 +100,7 @@ export async function createTestApp(
     bus,
     logStream: options.logStream,
     webDir: options.webDir,
+    tasks: options.tasks,
   });
   await app.ready();
 
@@ -138,4 +141,23 @@ export async function createTestApp(
       await own?.drop();
     },
   };
+}
+
+/**
+ * Background work that runs only when the test says so: shows that an answer did not wait for
+ * it (the e-mail a request causes is written after the answer, not before).
+ */
+export function heldTasks() {
+  const waiting: { name: string; task: () => Promise<unknown> }[] = [];
+  const tasks: BackgroundTasks & { names: () => string[]; release: () => Promise<void> } = {
+    run: (name, task) => {
+      waiting.push({ name, task });
+    },
+    drain: async () => tasks.release(),
+    names: () => waiting.map((entry) => entry.name),
+    release: async () => {
+      while (waiting.length > 0) await waiting.shift()?.task();
+    },
+  };
+  return tasks;
 }

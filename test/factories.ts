@@ -24,7 +24,7 @@ export async function buildFirm(db: Database, name = `Firm ${unique()}`): Promis
 export async function buildStaff(
   db: Database,
   firm: TestFirm,
-  options: { name?: string; role?: "owner" | "member" } = {},
+  options: { name?: string; role?: "owner" | "admin" | "member" } = {},
 ): Promise<TestStaff> {
   const name = options.name ?? `Staff ${unique()}`;
   const email = `staff-${unique()}@example.test`;

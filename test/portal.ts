@@ -40,13 +40,18 @@ export function portalApi(t: TestApp) {
   const revoke = (clientId: string, contactId: string, cookie?: string) =>
     t.request({ method: "DELETE", url: portalAccessUrl(clientId, contactId), cookie });
 
-  /** Every mail the outbox holds for an address, newest first, read from the table itself. */
-  const mailsTo = (address: string) =>
-    t.database.db
+  /**
+   * Every mail the outbox holds for an address, newest first, read from the table itself once
+   * the mail work requests started in the background is done.
+   */
+  const mailsTo = async (address: string) => {
+    await t.app.deps.tasks.drain();
+    return t.database.db
       .select()
       .from(mailOutbox)
       .where(eq(mailOutbox.toAddress, address))
       .orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.id));
+  };
 
   /** The token of the newest invitation mailed to `address`. */
   const latestInvitationToken = async (address: string) => {
@@ -72,6 +77,15 @@ export function portalApi(t: TestApp) {
       payload: { password },
     });
 
+  /** Accepts with the signed-in person's own sign-in (someone who already uses the portal). */
+  const acceptSignedIn = (token: string, cookie?: string) =>
+    t.request({
+      method: "POST",
+      url: `/api/portal/invitations/${token}/accept-signed-in`,
+      headers: { "x-forwarded-for": nextClientIp() },
+      cookie,
+    });
+
   /**
    * Gives a contact portal access the way a person gets it: staff invite, the contact opens the
    * mailed link and chooses a password. Returns the contact's session cookie.
@@ -87,6 +101,27 @@ export function portalApi(t: TestApp) {
     const accepted = await accept(await latestInvitationToken(contact.email));
     expect(accepted.statusCode, accepted.body).toBe(200);
     return sessionCookieOf(accepted.headers["set-cookie"]);
+  };
+
+  /**
+   * Gives portal access at one more client to someone who already signs in: staff invite, the
+   * person opens the link while signed in and accepts. Returns the accepted client's id.
+   */
+  const grantMoreAccess = async (
+    client: { id: string },
+    contact: { id: string; email: string | null },
+    staffCookie: string,
+    contactCookie: string,
+  ) => {
+    if (!contact.email) throw new Error("the contact needs an e-mail address");
+    const invited = await invite(client.id, contact.id, staffCookie);
+    expect(invited.statusCode, invited.body).toBe(200);
+    const accepted = await acceptSignedIn(
+      await latestInvitationToken(contact.email),
+      contactCookie,
+    );
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    return accepted.json().clientId as string;
   };
 
   const session = (cookie?: string) =>
@@ -160,7 +195,9 @@ export function portalApi(t: TestApp) {
     latestInvitationToken,
     describe,
     accept,
+    acceptSignedIn,
     grantAccess,
+    grantMoreAccess,
     session,
     listResponse,
     list,

@@ -10,6 +10,7 @@ import {
 import { type Auth, createAuth } from "./auth/auth.js";
 import { authRoutes } from "./auth/auth.routes.js";
 import { portalAuthRoutes } from "./auth/portal-auth.routes.js";
+import { type BackgroundTasks, createBackgroundTasks } from "./background-tasks.js";
 import { clientRoutes } from "./clients/clients.routes.js";
 import { portalAccessRoutes } from "./clients/portal-access.routes.js";
 import type { Config } from "./config.js";
@@ -26,7 +27,13 @@ import { portalMessagingRoutes } from "./messaging/portal.routes.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { REALTIME_MAX_FRAME_BYTES, realtimeRoutes } from "./realtime/realtime.routes.js";
 
-export type AppDeps = { config: Config; db: Database; auth: Auth; bus: EventBus };
+export type AppDeps = {
+  config: Config;
+  db: Database;
+  auth: Auth;
+  bus: EventBus;
+  tasks: BackgroundTasks;
+};
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -36,13 +43,17 @@ declare module "fastify" {
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** Builds the Fastify app; the caller owns the database and the bus and closes them after the app. */
+/**
+ * Builds the Fastify app; the caller owns the database and the bus and closes them after the app.
+ * `tasks` runs work answers do not wait for (tests pass their own to control when it runs).
+ */
 export async function buildApp({
   config,
   db,
   bus,
   logStream,
   webDir,
+  tasks: givenTasks,
 }: {
   config: Config;
   db: Database;
@@ -51,6 +62,7 @@ export async function buildApp({
   logStream?: { write: (line: string) => void };
   /** The built web app to serve; `dist/web` unless given (tests serve a stand-in). */
   webDir?: string;
+  tasks?: BackgroundTasks;
 }): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -62,7 +74,16 @@ export async function buildApp({
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorate("deps", { config, db, bus, auth: createAuth({ db, config, log: app.log }) });
+  const tasks = givenTasks ?? createBackgroundTasks(app.log);
+  app.decorate("deps", {
+    config,
+    db,
+    bus,
+    tasks,
+    auth: createAuth({ db, config, bus, tasks, log: app.log }),
+  });
+  // Work still running (an e-mail being written) finishes before the database closes.
+  app.addHook("onClose", () => tasks.drain());
   app.decorateRequest("principal", null);
   registerErrorHandling(app);
 

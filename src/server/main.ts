@@ -5,12 +5,12 @@ import { startDigestScheduler } from "./mail/new-messages-digest.js";
 import { startMailWorker } from "./mail/worker.js";
 import { createMemoryEventBus } from "./realtime/event-bus.js";
 import { createRedisEventBus } from "./realtime/redis-event-bus.js";
-import { demoSignIns, isDatabaseEmpty, seedDemoData } from "./seed/demo-data.js";
+import { demoSignIns, seedDemoDataOnStart } from "./seed/demo-data.js";
 
 async function main() {
   const config = loadConfig();
   const database = await openDatabase(databaseTargetFor(config));
-  if (await isDatabaseEmpty(database.db)) await seedDemoData(database.db);
+  const hasDemoData = await seedDemoDataOnStart(database.db, (message) => console.warn(message));
 
   // Several server processes share events through Redis; one process needs nothing outside.
   const bus = config.redisUrl ? await createRedisEventBus(config.redisUrl) : createMemoryEventBus();
@@ -46,9 +46,7 @@ async function main() {
         ? "E-mail is sent over SMTP_URL."
         : "No SMTP_URL: e-mail stays in the Outbox page (firm owners).",
       "",
-      "Demo sign-ins (password: demo-password):",
-      ...demoSignIns(),
-      "",
+      ...(hasDemoData ? ["Demo sign-ins (password: demo-password):", ...demoSignIns(), ""] : []),
     ].join("\n"),
   );
 

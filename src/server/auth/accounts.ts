@@ -1,4 +1,5 @@
 import { hashPassword } from "better-auth/crypto";
+import { eq } from "drizzle-orm";
 import type { Queryable } from "../db/connect.js";
 import { account, user } from "../db/schema.js";
 
@@ -10,7 +11,14 @@ export { hashPassword };
  */
 export async function createPasswordUser(
   db: Queryable,
-  input: { name: string; email: string; kind: "staff" | "contact"; passwordHash: string },
+  input: {
+    name: string;
+    email: string;
+    kind: "staff" | "contact";
+    passwordHash: string;
+    /** False when someone other than the address's holder may know the password. */
+    emailVerified?: boolean;
+  },
 ): Promise<string> {
   const userId = crypto.randomUUID();
   const email = input.email.toLowerCase();
@@ -18,9 +26,9 @@ export async function createPasswordUser(
     id: userId,
     name: input.name,
     email,
-    // Verified: these addresses were entered by the firm; an unverified user would lose its
-    // password on a later one-time-link sign-in.
-    emailVerified: true,
+    // Staff and demo people are entered by whoever runs the server; a contact is verified only
+    // when their password was set through a link no firm could read.
+    emailVerified: input.emailVerified ?? true,
     kind: input.kind,
   });
   await db.insert(account).values({
@@ -31,4 +39,12 @@ export async function createPasswordUser(
     password: input.passwordHash,
   });
   return userId;
+}
+
+/**
+ * Records that the person proved they hold their address (a link sent to it was used). Until
+ * then, linking the account to another firm's client needs that proof.
+ */
+export async function markAddressProven(db: Queryable, userId: string): Promise<void> {
+  await db.update(user).set({ emailVerified: true }).where(eq(user.id, userId));
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { staffSessionSchema } from "../../shared/api/session.js";
 import { errorBody, notFound } from "../http/errors.js";
+import { permissionsOf } from "../team/policy.js";
 import { CLIENT_IP_HEADER } from "./auth.js";
 import { AUTH_BODY_LIMIT_BYTES, checkAuthBody } from "./auth-body-guard.js";
 import { isUsedAuthEndpoint } from "./auth-endpoints.js";
@@ -13,15 +14,21 @@ async function toApiError(response: Response): Promise<string> {
   const text = await response.text();
   let message = "The request could not be completed.";
   let code = response.status === 429 ? "rate_limited" : "auth_error";
+  let fields: Record<string, string> | undefined;
   try {
-    const body = JSON.parse(text) as { code?: string; message?: string };
+    const body = JSON.parse(text) as {
+      code?: string;
+      message?: string;
+      fields?: Record<string, string>;
+    };
     if (body.message) message = body.message;
     if (body.code) code = body.code.toLowerCase();
+    fields = body.fields;
   } catch {
     // Not JSON: keep the generic message.
   }
   if (response.status === 429) message = "Too many attempts. Wait a minute and try again.";
-  return JSON.stringify(errorBody(code, message));
+  return JSON.stringify(errorBody(code, message, fields));
 }
 
 const isJson = (response: Response) =>
@@ -109,6 +116,7 @@ export async function authRoutes(app: FastifyInstance) {
         email: principal.email,
         role: principal.role,
         firm: { id: principal.firmId, name: principal.firmName },
+        can: permissionsOf(principal),
       };
     },
   );

@@ -3,10 +3,15 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { magicLink } from "better-auth/plugins";
 import type { FastifyBaseLogger } from "fastify";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../shared/api/session.js";
+import type { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/connect.js";
 import { account, rateLimit, session, user, verification } from "../db/schema.js";
 import { requestOrigin } from "../http/origin.js";
+import { announceAccessEnded } from "../realtime/access.js";
+import type { EventBus } from "../realtime/event-bus.js";
+import { markAddressProven } from "./accounts.js";
+import { enforceAccountRules } from "./auth-rules.js";
 import { sendPortalPasswordReset, sendPortalSignInLink } from "./portal-mail.js";
 
 /** Header the server sets from Fastify's resolved `req.ip`; a value sent by a client is overwritten. */
@@ -34,10 +39,14 @@ function authLogging(log: FastifyBaseLogger | undefined, disabled: boolean) {
 export function createAuth({
   db,
   config,
+  bus,
+  tasks,
   log,
 }: {
   db: Database;
   config: Config;
+  bus: EventBus;
+  tasks: BackgroundTasks;
   log?: FastifyBaseLogger;
 }) {
   return betterAuth({
@@ -57,14 +66,19 @@ export function createAuth({
       maxPasswordLength: MAX_PASSWORD_LENGTH,
       resetPasswordTokenExpiresIn: 60 * 60,
       revokeSessionsOnPasswordReset: true,
-      sendResetPassword: ({ user, url }) => sendPortalPasswordReset(db, user.email, url),
+      // The answer never waits for the mail, so it is the same for known and unknown addresses.
+      sendResetPassword: async ({ user, url }) =>
+        tasks.run("password reset mail", () => sendPortalPasswordReset(db, user.email, url)),
+      // The link went to the address itself (never to a firm's outbox): the address is proven.
+      onPasswordReset: ({ user }) => markAddressProven(db, user.id),
     },
     plugins: [
       magicLink({
         expiresIn: 15 * 60,
         disableSignUp: true,
         storeToken: "hashed",
-        sendMagicLink: ({ email, url }) => sendPortalSignInLink(db, email, url),
+        sendMagicLink: async ({ email, url }) =>
+          tasks.run("sign-in link mail", () => sendPortalSignInLink(db, email, url)),
       }),
     ],
     user: {
@@ -75,6 +89,12 @@ export function createAuth({
     session: {
       expiresIn: 60 * 60 * 24 * SESSION_DAYS,
       updateAge: 60 * 60 * 24,
+    },
+    hooks: { before: enforceAccountRules },
+    databaseHooks: {
+      // Every way Better Auth ends a session (sign-out, password change or reset, proving an
+      // address) closes that session's open sockets on every process.
+      session: { delete: { after: (ended) => announceAccessEnded(bus, ended.userId) } },
     },
     rateLimit: {
       enabled: true,

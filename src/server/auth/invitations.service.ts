@@ -1,22 +1,35 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { InvitationState } from "../../shared/api/portal.js";
-import type { Database } from "../db/connect.js";
-import { account, contacts, firms, portalInvitations, user } from "../db/schema.js";
+import type { Database, Queryable } from "../db/connect.js";
+import { isUniqueViolation } from "../db/errors.js";
+import { contacts, firms, portalInvitations, user } from "../db/schema.js";
 import { AppError } from "../http/errors.js";
 import { createPasswordUser, hashPassword } from "./accounts.js";
+import type { ContactPrincipal } from "./principal.js";
 import { hashLinkToken } from "./tokens.js";
 
-async function findInvitation(db: Database, token: string) {
+/*
+ * Who may accept an invitation. An address without a sign-in gets one by choosing a password
+ * through the link. An address that already has a sign-in (of a contact, or of staff) is never
+ * given a password by an invitation: the person signs in and accepts while signed in. A sign-in
+ * whose password was set through a link a firm could read is not proven; it joins another
+ * firm's client only after the person proves the address with a one-time link e-mailed to it.
+ */
+
+type AcceptedContact = { id: string; clientId: string; firmId: string };
+
+async function findInvitation(db: Queryable, token: string) {
   const [invitation] = await db
     .select({
       id: portalInvitations.id,
+      firmId: portalInvitations.firmId,
       expiresAt: portalInvitations.expiresAt,
       usedAt: portalInvitations.usedAt,
       contactId: contacts.id,
       contactName: contacts.name,
       email: contacts.email,
       portalStatus: contacts.portalStatus,
-      contactUserId: contacts.userId,
+      removedAt: contacts.removedAt,
       firmName: firms.name,
     })
     .from(portalInvitations)
@@ -26,113 +39,183 @@ async function findInvitation(db: Database, token: string) {
   return invitation;
 }
 
-/** What the invitation page shows: who is invited and by whom, or why the link no longer works. */
+const isWithdrawn = (invitation: {
+  email: string | null;
+  portalStatus: string;
+  removedAt: Date | null;
+}) => !invitation.email || invitation.portalStatus === "revoked" || invitation.removedAt !== null;
+
+/**
+ * What the invitation page shows: who is invited and by whom, or why the link no longer works.
+ * It never says whether the address already signs in anywhere: that is not the firm's to know.
+ */
 export async function describeInvitation(db: Database, token: string): Promise<InvitationState> {
   const invitation = await findInvitation(db, token);
-  if (!invitation || !invitation.email || invitation.portalStatus === "revoked") {
+  if (!invitation || isWithdrawn(invitation)) {
     return { state: "invalid", firmName: invitation?.firmName ?? null };
   }
   if (invitation.usedAt) return { state: "used", firmName: invitation.firmName };
   if (invitation.expiresAt.getTime() <= Date.now()) {
     return { state: "expired", firmName: invitation.firmName };
   }
-  const [account] = await db
-    .select({ id: user.id })
-    .from(user)
-    .where(and(eq(user.email, invitation.email.toLowerCase()), eq(user.kind, "contact")));
   return {
     state: "valid",
     contactName: invitation.contactName,
-    email: invitation.email,
+    email: invitation.email ?? "",
     firmName: invitation.firmName,
-    hasAccount: account !== undefined,
   };
 }
 
 const linkNoLongerWorks = () =>
   new AppError("invitation_unavailable", 410, "This invitation link no longer works.");
 
+/** Staff and contacts get the same answer: the page learns only that a sign-in is needed. */
+const signInToAccept = () =>
+  new AppError(
+    "sign_in_to_accept",
+    409,
+    "This address already has a sign-in. Sign in with it to accept the invitation.",
+  );
+
+/** The invited address of a link that can still be accepted, or 410: checked before any work. */
+async function usableInvitation(db: Database, token: string) {
+  const invitation = await findInvitation(db, token);
+  if (
+    !invitation?.email ||
+    isWithdrawn(invitation) ||
+    invitation.usedAt ||
+    invitation.expiresAt.getTime() <= Date.now()
+  ) {
+    throw linkNoLongerWorks();
+  }
+  return { ...invitation, email: invitation.email.toLowerCase() };
+}
+
 /**
- * Accepts an invitation: the contact gets (or keeps) their portal sign-in with the chosen
- * password, and the link is spent. Returns the e-mail to sign in with.
+ * Spends the link inside the caller's transaction and returns its contact. Spending first
+ * makes a double submit accept once.
  */
-export async function acceptInvitation(
+async function spendInvitation(tx: Queryable, token: string) {
+  const [spent] = await tx
+    .update(portalInvitations)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(portalInvitations.tokenHash, hashLinkToken(token)),
+        isNull(portalInvitations.usedAt),
+        gt(portalInvitations.expiresAt, sql`now()`),
+      ),
+    )
+    .returning({
+      contactId: portalInvitations.contactId,
+      firmCanReadLink: portalInvitations.firmCanReadLink,
+    });
+  if (!spent) throw linkNoLongerWorks();
+  const [contact] = await tx
+    .select({
+      id: contacts.id,
+      clientId: contacts.clientId,
+      firmId: contacts.firmId,
+      name: contacts.name,
+      email: contacts.email,
+      portalStatus: contacts.portalStatus,
+      removedAt: contacts.removedAt,
+    })
+    .from(contacts)
+    .where(eq(contacts.id, spent.contactId))
+    .for("update");
+  if (!contact || isWithdrawn(contact)) throw linkNoLongerWorks();
+  return { ...contact, firmCanReadLink: spent.firmCanReadLink };
+}
+
+async function linkContact(tx: Queryable, contactId: string, userId: string) {
+  await tx
+    .update(contacts)
+    .set({ userId, portalStatus: "active" })
+    .where(eq(contacts.id, contactId));
+}
+
+/**
+ * Accepts an invitation for an address that has no sign-in yet, with the password the person
+ * chose. Returns the e-mail to sign in with.
+ */
+export async function acceptInvitationWithPassword(
   db: Database,
   token: string,
   password: string,
-): Promise<{ email: string; contact: { id: string; clientId: string; firmId: string } }> {
+): Promise<{ email: string; contact: AcceptedContact }> {
+  const { email } = await usableInvitation(db, token);
+  const [existing] = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
+  if (existing) throw signInToAccept();
   const passwordHash = await hashPassword(password);
-  return db.transaction(async (tx) => {
-    // Spending the link first makes a double submit accept once.
-    const [spent] = await tx
-      .update(portalInvitations)
-      .set({ usedAt: sql`now()` })
-      .where(
-        and(
-          eq(portalInvitations.tokenHash, hashLinkToken(token)),
-          isNull(portalInvitations.usedAt),
-          gt(portalInvitations.expiresAt, sql`now()`),
-        ),
-      )
-      .returning({ contactId: portalInvitations.contactId });
-    if (!spent) throw linkNoLongerWorks();
-    const [contact] = await tx
-      .select({
-        id: contacts.id,
-        clientId: contacts.clientId,
-        firmId: contacts.firmId,
-        name: contacts.name,
-        email: contacts.email,
-        status: contacts.portalStatus,
-      })
-      .from(contacts)
-      .where(eq(contacts.id, spent.contactId));
-    if (!contact?.email || contact.status === "revoked") throw linkNoLongerWorks();
-    const email = contact.email.toLowerCase();
-
-    const [existing] = await tx
-      .select({ id: user.id, kind: user.kind })
-      .from(user)
-      .where(eq(user.email, email));
-    let userId: string;
-    if (!existing) {
-      userId = await createPasswordUser(tx, {
+  try {
+    return await db.transaction(async (tx) => {
+      const contact = await spendInvitation(tx, token);
+      const userId = await createPasswordUser(tx, {
         name: contact.name,
         email,
         kind: "contact",
         passwordHash,
+        emailVerified: !contact.firmCanReadLink,
       });
-    } else if (existing.kind === "contact") {
-      // Someone already on the portal through another client: the new password applies to both.
-      userId = existing.id;
-      const updated = await tx
-        .update(account)
-        .set({ password: passwordHash, updatedAt: sql`now()` })
-        .where(and(eq(account.userId, userId), eq(account.providerId, "credential")))
-        .returning({ id: account.id });
-      if (updated.length === 0) {
-        await tx.insert(account).values({
-          id: crypto.randomUUID(),
-          accountId: userId,
-          providerId: "credential",
-          userId,
-          password: passwordHash,
-        });
-      }
-    } else {
-      throw new AppError(
-        "email_in_use",
-        409,
-        "This e-mail belongs to a staff account. Ask the firm to use another address.",
-      );
-    }
-    await tx
-      .update(contacts)
-      .set({ userId, portalStatus: "active" })
-      .where(eq(contacts.id, contact.id));
-    return {
-      email,
-      contact: { id: contact.id, clientId: contact.clientId, firmId: contact.firmId },
-    };
+      await linkContact(tx, contact.id, userId);
+      return {
+        email,
+        contact: { id: contact.id, clientId: contact.clientId, firmId: contact.firmId },
+      };
+    });
+  } catch (error) {
+    // Someone else's acceptance created the sign-in for this address a moment ago.
+    if (isUniqueViolation(error, "user_email_unique")) throw signInToAccept();
+    throw error;
+  }
+}
+
+/** Whether a contact of the firm already uses this sign-in (whatever its status now). */
+async function firmKnowsAccount(db: Database, firmId: string, userId: string) {
+  const [link] = await db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(and(eq(contacts.firmId, firmId), eq(contacts.userId, userId)))
+    .limit(1);
+  return link !== undefined;
+}
+
+/**
+ * Accepts an invitation with the signed-in person's own sign-in: the session must be for the
+ * invited address, and a sign-in that is not proven joins another firm's client only after
+ * the address is proven. Nothing about the sign-in itself changes.
+ */
+export async function acceptInvitationAsSignedIn(
+  db: Database,
+  token: string,
+  principal: ContactPrincipal,
+): Promise<{ contact: AcceptedContact }> {
+  const invitation = await usableInvitation(db, token);
+  if (principal.email.toLowerCase() !== invitation.email) {
+    throw new AppError(
+      "wrong_account",
+      403,
+      `This invitation is for ${invitation.email}. Sign out, then sign in with that address to accept it.`,
+    );
+  }
+  const [account] = await db
+    .select({ emailVerified: user.emailVerified })
+    .from(user)
+    .where(eq(user.id, principal.userId));
+  if (
+    !account?.emailVerified &&
+    !(await firmKnowsAccount(db, invitation.firmId, principal.userId))
+  ) {
+    throw new AppError(
+      "address_proof_required",
+      403,
+      "Confirm your e-mail address first: sign in with a one-time link we e-mail to you, then accept.",
+    );
+  }
+  return db.transaction(async (tx) => {
+    const contact = await spendInvitation(tx, token);
+    await linkContact(tx, contact.id, principal.userId);
+    return { contact: { id: contact.id, clientId: contact.clientId, firmId: contact.firmId } };
   });
 }

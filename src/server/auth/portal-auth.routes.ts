@@ -1,8 +1,9 @@
 import { fromNodeHeaders } from "better-auth/node";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
+  acceptedInvitationSchema,
   acceptInvitationBodySchema,
   invitationStateSchema,
   invitationTokenParamsSchema,
@@ -10,8 +11,13 @@ import {
 import { type ContactSession, contactSessionSchema } from "../../shared/api/session.js";
 import { publishContactChanged, renewExpiredInvitation } from "../clients/portal-access.service.js";
 import { AppError } from "../http/errors.js";
+import { limitAttempts } from "../http/rate-limit.js";
 import { CLIENT_IP_HEADER } from "./auth.js";
-import { acceptInvitation, describeInvitation } from "./invitations.service.js";
+import {
+  acceptInvitationAsSignedIn,
+  acceptInvitationWithPassword,
+  describeInvitation,
+} from "./invitations.service.js";
 import { type ContactPrincipal, contactOf, requireContact } from "./principal.js";
 
 function toContactSession(principal: ContactPrincipal): ContactSession {
@@ -31,6 +37,13 @@ function toContactSession(principal: ContactPrincipal): ContactSession {
 export async function portalAuthRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db, auth, config, bus } = app.deps;
+  const invitationMailing = {
+    publicUrl: config.publicUrl,
+    smtpConfigured: config.smtpUrl !== undefined,
+  };
+  /** Accepting is limited per client address, before any input is looked at. */
+  const limitAccepts = async (request: FastifyRequest) =>
+    limitAttempts(db, `portal-invitation-accept|${request.ip}`, { max: 10, windowSeconds: 60 });
 
   routes.get(
     "/api/portal/invitations/:token",
@@ -55,9 +68,10 @@ export async function portalAuthRoutes(app: FastifyInstance) {
         body: acceptInvitationBodySchema,
         response: { 200: z.object({ signedIn: z.literal(true) }) },
       },
+      onRequest: limitAccepts,
     },
     async (request, reply) => {
-      const { email, contact } = await acceptInvitation(
+      const { email, contact } = await acceptInvitationWithPassword(
         db,
         request.params.token,
         request.body.password,
@@ -79,6 +93,28 @@ export async function portalAuthRoutes(app: FastifyInstance) {
   );
 
   routes.post(
+    "/api/portal/invitations/:token/accept-signed-in",
+    {
+      schema: {
+        tags: ["portal"],
+        summary: "Accept an invitation with the sign-in of this session",
+        params: invitationTokenParamsSchema,
+        response: { 200: acceptedInvitationSchema },
+      },
+      onRequest: [limitAccepts, requireContact],
+    },
+    async (request) => {
+      const { contact } = await acceptInvitationAsSignedIn(
+        db,
+        request.params.token,
+        contactOf(request),
+      );
+      await publishContactChanged(bus, contact);
+      return { clientId: contact.clientId };
+    },
+  );
+
+  routes.post(
     "/api/portal/invitations/:token/renewal",
     {
       schema: {
@@ -89,7 +125,7 @@ export async function portalAuthRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      await renewExpiredInvitation(db, config.publicUrl, request.params.token);
+      await renewExpiredInvitation(db, invitationMailing, request.params.token);
       return reply.status(202).send({ requested: true as const });
     },
   );

@@ -1,6 +1,7 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { and, asc, eq } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { StaffRole } from "../../shared/api/session.js";
 import type { Database } from "../db/connect.js";
 import { clients, contacts, firms, staff, user } from "../db/schema.js";
 import { forbidden, unauthenticated } from "../http/errors.js";
@@ -10,10 +11,12 @@ import type { Auth } from "./auth.js";
 export type StaffPrincipal = {
   kind: "staff";
   userId: string;
+  /** The session this request (or socket) runs on. */
+  sessionId: string;
   staffId: string;
   firmId: string;
   firmName: string;
-  role: "owner" | "member";
+  role: StaffRole;
   name: string;
   email: string;
 };
@@ -32,6 +35,7 @@ export type PortalLink = {
 export type ContactPrincipal = {
   kind: "contact";
   userId: string;
+  sessionId: string;
   name: string;
   email: string;
   /** Only contact records with active portal access. */
@@ -59,6 +63,7 @@ export async function resolvePrincipal(
     return {
       kind: "contact",
       userId: found.user.id,
+      sessionId: found.session.id,
       name: found.user.name,
       email: found.user.email,
       links: await activePortalLinks(db, found.user.id),
@@ -77,7 +82,9 @@ export async function resolvePrincipal(
     .innerJoin(firms, eq(firms.id, staff.firmId))
     .innerJoin(user, eq(user.id, staff.userId))
     .where(eq(staff.userId, found.user.id));
-  return member ? { kind: "staff", userId: found.user.id, ...member } : null;
+  return member
+    ? { kind: "staff", userId: found.user.id, sessionId: found.session.id, ...member }
+    : null;
 }
 
 async function activePortalLinks(db: Database, userId: string): Promise<PortalLink[]> {

@@ -13,11 +13,11 @@ import {
 } from "../../shared/api/clients.js";
 import { requireStaff, staffOf } from "../auth/principal.js";
 import { createClient, getClient, listClients } from "./clients.service.js";
-import { createContact, deleteContact, listContacts, updateContact } from "./contacts.service.js";
+import { createContact, listContacts, removeContact, updateContact } from "./contacts.service.js";
 
 export async function clientRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const { db } = app.deps;
+  const { db, bus } = app.deps;
   // onRequest, not preHandler: without a session the answer is 401 before any input is validated.
   app.addHook("onRequest", requireStaff);
 
@@ -119,13 +119,15 @@ export async function clientRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ["contacts"],
-        summary: "Remove a contact",
+        summary:
+          "Remove a contact (owners and admins); one with message history is kept as a former contact",
         params: contactParamsSchema,
         response: { 204: z.null() },
       },
     },
     async (request, reply) => {
-      await deleteContact(db, staffOf(request), request.params.clientId, request.params.contactId);
+      const { clientId, contactId } = request.params;
+      await removeContact(db, bus, staffOf(request), clientId, contactId);
       return reply.status(204).send(null);
     },
   );

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike } from "drizzle-orm";
+import { and, asc, count, eq, ilike, isNull } from "drizzle-orm";
 import type { ClientInput } from "../../shared/api/clients.js";
 import type { StaffPrincipal } from "../auth/principal.js";
 import type { Database } from "../db/connect.js";
@@ -14,7 +14,7 @@ export async function listClients(db: Database, principal: StaffPrincipal, searc
   return db
     .select({ id: clients.id, name: clients.name, contactCount: count(contacts.id) })
     .from(clients)
-    .leftJoin(contacts, eq(contacts.clientId, clients.id))
+    .leftJoin(contacts, and(eq(contacts.clientId, clients.id), isNull(contacts.removedAt)))
     .where(
       and(
         eq(clients.firmId, principal.firmId),

@@ -1,10 +1,14 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { contactInputSchema } from "../../shared/api/clients.js";
 import type { StaffPrincipal } from "../auth/principal.js";
-import type { Database } from "../db/connect.js";
+import type { Database, Queryable } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
-import { contacts } from "../db/schema.js";
+import { contacts, conversations, messages, readCursors } from "../db/schema.js";
 import { AppError, notFound } from "../http/errors.js";
+import { announceAccessEnded } from "../realtime/access.js";
+import type { EventBus } from "../realtime/event-bus.js";
+import { authorize } from "../team/policy.js";
+import { endPortalAccess } from "./access-ending.js";
 import { getClient } from "./clients.service.js";
 
 type ContactValues = ReturnType<typeof contactInputSchema.parse>;
@@ -15,7 +19,12 @@ export const contactColumns = {
   name: contacts.name,
   email: contacts.email,
   portalStatus: contacts.portalStatus,
+  former: sql<boolean>`${contacts.removedAt} is not null`,
 };
+
+/** A former contact stays for the record only: nothing new may be done with them. */
+export const formerContact = (name: string) =>
+  new AppError("former_contact", 409, `${name} is a former contact of this client.`);
 
 const emailTaken = () =>
   new AppError("email_taken", 409, "Another contact of this client already uses this e-mail.", {
@@ -38,7 +47,7 @@ export async function listContacts(db: Database, principal: StaffPrincipal, clie
     .select(contactColumns)
     .from(contacts)
     .where(and(eq(contacts.clientId, clientId), eq(contacts.firmId, principal.firmId)))
-    .orderBy(asc(contacts.name), asc(contacts.id));
+    .orderBy(sql`${contacts.removedAt} is not null`, asc(contacts.name), asc(contacts.id));
 }
 
 export async function createContact(
@@ -74,10 +83,16 @@ export async function updateContact(
   input: ContactValues,
 ) {
   const [current] = await db
-    .select({ email: contacts.email, portalStatus: contacts.portalStatus })
+    .select({
+      name: contacts.name,
+      email: contacts.email,
+      portalStatus: contacts.portalStatus,
+      removedAt: contacts.removedAt,
+    })
     .from(contacts)
     .where(scopedContact(principal, clientId, contactId));
   if (!current) throw notFound("Contact");
+  if (current.removedAt) throw formerContact(current.name);
   // The portal sign-in and any invitation link belong to the address they were sent to.
   const holdsPortalAccess = current.portalStatus === "invited" || current.portalStatus === "active";
   if (holdsPortalAccess && current.email !== input.email) {
@@ -96,15 +111,61 @@ export async function updateContact(
   return updated;
 }
 
-export async function deleteContact(
+/** Whether anything refers to the contact: their messages, or a direct thread with them. */
+async function hasHistory(db: Queryable, contactId: string): Promise<boolean> {
+  const [authored] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(eq(messages.authorContactId, contactId))
+    .limit(1);
+  if (authored) return true;
+  const [thread] = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(eq(conversations.contactId, contactId))
+    .limit(1);
+  return thread !== undefined;
+}
+
+/**
+ * Removes a contact (owners and admins). Someone with history is kept as a former contact, so
+ * their messages and direct thread (with its notes) stay; either way their portal access ends
+ * at once. Removing a former contact again changes nothing.
+ */
+export async function removeContact(
   db: Database,
+  bus: EventBus,
   principal: StaffPrincipal,
   clientId: string,
   contactId: string,
-) {
-  const deleted = await db
-    .delete(contacts)
-    .where(scopedContact(principal, clientId, contactId))
-    .returning({ id: contacts.id });
-  if (deleted.length === 0) throw notFound("Contact");
+): Promise<void> {
+  authorize(principal, "remove_contact");
+  const signedOut = await db.transaction(async (tx) => {
+    // The row lock makes a message or thread being created for this contact wait, so the
+    // history check below cannot miss one.
+    const [contact] = await tx
+      .select({
+        id: contacts.id,
+        userId: contacts.userId,
+        portalStatus: contacts.portalStatus,
+        removedAt: contacts.removedAt,
+      })
+      .from(contacts)
+      .where(scopedContact(principal, clientId, contactId))
+      .for("update");
+    if (!contact) throw notFound("Contact");
+    if (contact.removedAt) return null;
+    const hadAccess = contact.portalStatus === "invited" || contact.portalStatus === "active";
+    const userId = hadAccess ? await endPortalAccess(tx, contact) : null;
+    if (await hasHistory(tx, contact.id)) {
+      await tx.update(contacts).set({ removedAt: sql`now()` }).where(eq(contacts.id, contact.id));
+    } else {
+      await tx
+        .delete(readCursors)
+        .where(and(eq(readCursors.readerKind, "contact"), eq(readCursors.readerId, contact.id)));
+      await tx.delete(contacts).where(eq(contacts.id, contact.id));
+    }
+    return userId;
+  });
+  if (signedOut) await announceAccessEnded(bus, signedOut);
 }

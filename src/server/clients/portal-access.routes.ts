@@ -22,7 +22,7 @@ export async function portalAccessRoutes(app: FastifyInstance) {
     async (request) =>
       inviteContact(db, bus, {
         principal: staffOf(request),
-        publicUrl: config.publicUrl,
+        mail: { publicUrl: config.publicUrl, smtpConfigured: config.smtpUrl !== undefined },
         ...request.params,
       }),
   );

@@ -3,13 +3,15 @@ import type { Contact } from "../../shared/api/clients.js";
 import type { StaffPrincipal } from "../auth/principal.js";
 import { createLinkToken, hashLinkToken } from "../auth/tokens.js";
 import type { Database, Queryable } from "../db/connect.js";
-import { contacts, firms, portalInvitations, session } from "../db/schema.js";
+import { contacts, firms, portalInvitations } from "../db/schema.js";
 import { AppError, notFound } from "../http/errors.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { invitationMail } from "../mail/templates.js";
+import { announceAccessEnded } from "../realtime/access.js";
 import type { EventBus } from "../realtime/event-bus.js";
-import { publishControl, publishEvent, topics } from "../realtime/topics.js";
-import { contactColumns, scopedContact } from "./contacts.service.js";
+import { publishEvent, topics } from "../realtime/topics.js";
+import { endPortalAccess, retirePendingInvitations } from "./access-ending.js";
+import { contactColumns, formerContact, scopedContact } from "./contacts.service.js";
 
 export const INVITATION_DAYS = 7;
 /** Invitations are e-mails sent in the firm's name: bounded per sender and per recipient. */
@@ -43,18 +45,10 @@ async function invitationsSince(db: Queryable, where: ReturnType<typeof eq>) {
 }
 
 /**
- * Makes the contact's unused links stop working: no token hashes to the new value. The rows stay,
- * so they still count against the hourly limits (deleting them let every resend reset the count).
+ * Where invitation links go: by SMTP, or (without a server) left in the firm's outbox for the
+ * firm to pass on, in which case accepting the link proves nothing about the address.
  */
-async function retirePendingInvitations(db: Queryable, contactId: string) {
-  await db
-    .update(portalInvitations)
-    .set({
-      tokenHash: sql`'retired:' || ${portalInvitations.id}::text`,
-      expiresAt: sql`least(${portalInvitations.expiresAt}, now())`,
-    })
-    .where(and(eq(portalInvitations.contactId, contactId), isNull(portalInvitations.usedAt)));
-}
+export type InvitationMailing = { publicUrl: string; smtpConfigured: boolean };
 
 /** Replaces the contact's pending links with a new one and puts the e-mail in the outbox, atomically. */
 async function issueInvitation(
@@ -64,10 +58,11 @@ async function issueInvitation(
     firmName: string;
     inviter: { staffId: string | null; name: string };
     contact: { id: string; name: string; email: string };
-    publicUrl: string;
+    mail: InvitationMailing;
   },
 ) {
   const { token, hash } = createLinkToken();
+  const firmCanReadLink = !input.mail.smtpConfigured;
   await db.transaction(async (tx) => {
     await retirePendingInvitations(tx, input.contact.id);
     await tx.insert(portalInvitations).values({
@@ -76,6 +71,7 @@ async function issueInvitation(
       tokenHash: hash,
       invitedByStaffId: input.inviter.staffId,
       expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})`,
+      firmCanReadLink,
     });
     await tx
       .update(contacts)
@@ -85,11 +81,12 @@ async function issueInvitation(
       firmId: input.firmId,
       kind: "invitation",
       to: input.contact.email,
+      firmCanReadLink,
       content: invitationMail({
         contactName: input.contact.name,
         firmName: input.firmName,
         inviterName: input.inviter.name,
-        url: `${input.publicUrl}/portal/invitation/${token}`,
+        url: `${input.mail.publicUrl}/portal/invitation/${token}`,
       }),
     });
   });
@@ -99,7 +96,7 @@ async function issueInvitation(
  * Sends a new link to the invited contact's own address when theirs expired unused. Whoever
  * asks learns nothing: the link only ever goes to the address the firm entered.
  */
-export async function renewExpiredInvitation(db: Database, publicUrl: string, token: string) {
+export async function renewExpiredInvitation(db: Database, mail: InvitationMailing, token: string) {
   const [expired] = await db
     .select({
       contactId: contacts.id,
@@ -131,7 +128,7 @@ export async function renewExpiredInvitation(db: Database, publicUrl: string, to
     firmName: expired.firmName,
     inviter: { staffId: null, name: expired.firmName },
     contact: { id: expired.contactId, name: expired.name, email: expired.email },
-    publicUrl,
+    mail,
   });
 }
 
@@ -153,7 +150,12 @@ export function publishContactChanged(
 export async function inviteContact(
   db: Database,
   bus: EventBus,
-  input: { principal: StaffPrincipal; publicUrl: string; clientId: string; contactId: string },
+  input: {
+    principal: StaffPrincipal;
+    mail: InvitationMailing;
+    clientId: string;
+    contactId: string;
+  },
 ): Promise<Contact> {
   const { principal } = input;
   const contact = await findContact(db, principal, input.clientId, input.contactId);
@@ -164,6 +166,7 @@ export async function inviteContact(
       "Add an e-mail address before inviting this contact.",
     );
   }
+  if (contact.former) throw formerContact(contact.name);
   if (contact.portalStatus === "active") {
     throw new AppError("already_active", 409, `${contact.name} already has portal access.`);
   }
@@ -180,7 +183,7 @@ export async function inviteContact(
     firmName: principal.firmName,
     inviter: { staffId: principal.staffId, name: principal.name },
     contact: { id: contact.id, name: contact.name, email: contact.email },
-    publicUrl: input.publicUrl,
+    mail: input.mail,
   });
   await publishContactChanged(bus, { ...contact, firmId: principal.firmId });
   return toContact({ ...contact, portalStatus: "invited" });
@@ -199,14 +202,8 @@ export async function revokePortalAccess(
   if (contact.portalStatus === "none" || contact.portalStatus === "revoked") {
     return toContact(contact);
   }
-  await db.transaction(async (tx) => {
-    await tx.update(contacts).set({ portalStatus: "revoked" }).where(eq(contacts.id, contact.id));
-    await retirePendingInvitations(tx, contact.id);
-    if (contact.userId) await tx.delete(session).where(eq(session.userId, contact.userId));
-  });
-  if (contact.userId) {
-    await publishControl(bus, topics.user(contact.userId), { type: "access.revoked" });
-  }
+  const signedOut = await db.transaction((tx) => endPortalAccess(tx, contact));
+  if (signedOut) await announceAccessEnded(bus, signedOut);
   await publishContactChanged(bus, { ...contact, firmId: input.principal.firmId });
   return toContact({ ...contact, portalStatus: "revoked" });
 }

@@ -128,6 +128,12 @@ const contactNotFound = { error: { code: "not_found", message: "Contact was not 
 const linkGone = {
   error: { code: "invitation_unavailable", message: "This invitation link no longer works." },
 };
+const signInToAccept = {
+  error: {
+    code: "sign_in_to_accept",
+    message: "This address already has a sign-in. Sign in with it to accept the invitation.",
+  },
+};
 const staffOnly = { error: { code: "forbidden", message: "This page is for firm staff." } };
 const contactsOnly = {
   error: { code: "forbidden", message: "The portal is for clients' contacts." },
@@ -148,6 +154,7 @@ describe("inviting a contact", () => {
       name: "Ivan Invitee",
       email: contact.email,
       portalStatus: "invited",
+      former: false,
     });
     expect(await statusOf(contact)).toBe("invited");
 
@@ -170,7 +177,6 @@ describe("inviting a contact", () => {
       contactName: "Ivan Invitee",
       email: contact.email,
       firmName: "Access Firm",
-      hasAccount: false,
     });
   });
 
@@ -371,7 +377,6 @@ describe("an invitation link", () => {
       contactName: "Vera Valid",
       email: contact.email,
       firmName: "Access Firm",
-      hasAccount: false,
     });
     expect((await portal.accept(token)).statusCode).toBe(200);
     expect(await stateOf(token)).toEqual({ state: "used", firmName: "Access Firm" });
@@ -531,10 +536,17 @@ describe("accepting an invitation", () => {
 
     const firstAccept = await portal.accept(firstToken, "first-password-1");
     expect(firstAccept.statusCode).toBe(200);
-    // The second link tells the person they already have a sign-in, whose password it sets.
-    expect(await stateOf(secondToken)).toMatchObject({ state: "valid", hasAccount: true });
-    const secondAccept = await portal.accept(secondToken, "second-password-2");
+    // The second link sets no password for the sign-in that now exists: Pat signs in to accept.
+    const withPassword = await portal.accept(secondToken, "second-password-2");
+    expect(withPassword.statusCode).toBe(409);
+    expect(withPassword.json()).toEqual(signInToAccept);
+    expect(withPassword.headers["set-cookie"]).toBeUndefined();
+    expect(await stateOf(secondToken)).toMatchObject({ state: "valid" });
+    const firstCookie = sessionCookieOf(firstAccept.headers["set-cookie"]);
+    const secondAccept = await portal.acceptSignedIn(secondToken, firstCookie);
     expect(secondAccept.statusCode).toBe(200);
+    expect(secondAccept.json()).toEqual({ clientId: second.id });
+    expect(await stateOf(secondToken)).toEqual({ state: "used", firmName: "Access Firm" });
 
     const expected = {
       kind: "contact",
@@ -550,19 +562,15 @@ describe("accepting an invitation", () => {
         },
       ],
     };
-    for (const accepted of [firstAccept, secondAccept]) {
-      const session = await portal.session(sessionCookieOf(accepted.headers["set-cookie"]));
-      expect(session.statusCode).toBe(200);
-      expect(session.json()).toEqual(expected);
-    }
-    // One person, one password: the one chosen last.
-    await expect(t.signIn(email, "first-password-1")).rejects.toThrow(/401/);
-    expect((await portal.session(await t.signIn(email, "second-password-2"))).json()).toEqual(
+    expect((await portal.session(firstCookie)).json()).toEqual(expected);
+    // One person, one password: the one Pat chose, untouched by the second invitation.
+    await expect(t.signIn(email, "second-password-2")).rejects.toThrow(/401/);
+    expect((await portal.session(await t.signIn(email, "first-password-1"))).json()).toEqual(
       expected,
     );
   });
 
-  it("refuses an invitation for a staff member's e-mail address and keeps the link", async () => {
+  it("sets no password for a staff member's address, answering as for any sign-in", async () => {
     const client = await newClient();
     const member = await buildStaff(t.database.db, firm);
     const contact = await newContact(client, { email: member.email });
@@ -570,12 +578,18 @@ describe("accepting an invitation", () => {
 
     const response = await portal.accept(token);
     expect(response.statusCode).toBe(409);
-    expect(response.json().error.code).toBe("email_in_use");
+    // Nothing says whose sign-in it is: the answer is the one a contact's address gets.
+    expect(response.json()).toEqual(signInToAccept);
     expect(response.headers["set-cookie"]).toBeUndefined();
     expect(await stateOf(token)).toMatchObject({ state: "valid" });
     expect(await statusOf(contact)).toBe("invited");
-    // The staff member's own password is untouched.
+    // The staff member's own password is untouched, and PORTAL_PASSWORD does not work.
     await t.signIn(member.email);
+    await expect(t.signIn(member.email, PORTAL_PASSWORD)).rejects.toThrow(/401/);
+    // A staff session cannot accept it either.
+    const asStaff = await portal.acceptSignedIn(token, await t.signIn(member.email));
+    expect(asStaff.statusCode).toBe(403);
+    expect(await statusOf(contact)).toBe("invited");
   });
 });
 
@@ -608,7 +622,6 @@ describe("renewing an expired invitation", () => {
       contactName: "Rene Renew",
       email: contact.email,
       firmName: "Access Firm",
-      hasAccount: false,
     });
     expect(await stateOf(old)).toEqual({ state: "invalid", firmName: null });
     expect((await portal.accept(old)).statusCode).toBe(410);
@@ -681,6 +694,7 @@ describe("revoking portal access", () => {
       name: contact.name,
       email: contact.email,
       portalStatus: "revoked",
+      former: false,
     });
     expect(await statusOf(contact)).toBe("revoked");
 
@@ -726,8 +740,8 @@ describe("revoking portal access", () => {
     const atKept = await newContact(kept, { email });
     const atLost = await newContact(lost, { email });
     const cookie = await newInviter();
-    await portal.grantAccess(kept, atKept, cookie);
-    const contactCookie = await portal.grantAccess(lost, atLost, cookie);
+    const contactCookie = await portal.grantAccess(kept, atKept, cookie);
+    await portal.grantMoreAccess(lost, atLost, cookie, contactCookie);
     expect((await portal.session(contactCookie)).json().clients).toHaveLength(2);
 
     expect((await portal.revoke(lost.id, atLost.id, cookie)).statusCode).toBe(200);
@@ -748,7 +762,10 @@ describe("revoking portal access", () => {
     await portal.grantAccess(client, contact, cookie);
     expect((await portal.revoke(client.id, contact.id, cookie)).statusCode).toBe(200);
 
-    const contactCookie = await portal.grantAccess(client, contact, cookie);
+    // Their sign-in still exists: they sign in with it and accept the new invitation.
+    const contactCookie = await t.signIn(emailOf(contact), PORTAL_PASSWORD);
+    expect((await portal.session(contactCookie)).json().clients).toEqual([]);
+    await portal.grantMoreAccess(client, contact, cookie, contactCookie);
     expect((await portal.session(contactCookie)).json().clients).toEqual([
       expect.objectContaining({ clientId: client.id, contactId: contact.id }),
     ]);

@@ -101,7 +101,7 @@ export const firms = pgTable("firms", {
   createdAt: createdAt(),
 });
 
-export const staffRole = pgEnum("staff_role", ["owner", "member"]);
+export const staffRole = pgEnum("staff_role", ["owner", "admin", "member"]);
 
 /** A firm's team member; their name and e-mail live on the linked sign-in `user`. */
 export const staff = pgTable(
@@ -136,7 +136,10 @@ export const clients = pgTable(
 
 export const portalStatus = pgEnum("portal_status", ["none", "invited", "active", "revoked"]);
 
-/** A person at a client; `userId` links the portal sign-in once they have portal access. */
+/**
+ * A person at a client; `userId` links the portal sign-in once they have portal access. A removed
+ * contact who has history (messages, a direct thread) is kept as a former contact (`removedAt`).
+ */
 export const contacts = pgTable(
   "contacts",
   {
@@ -151,13 +154,15 @@ export const contacts = pgTable(
     email: text("email"),
     portalStatus: portalStatus("portal_status").notNull().default("none"),
     userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
+    removedAt: timestamp("removed_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (table) => [
     index("contacts_client_id_idx").on(table.firmId, table.clientId),
+    // A former contact's address may be used by a new contact of the same client.
     uniqueIndex("contacts_client_email_unique")
       .on(table.clientId, sql`lower(${table.email})`)
-      .where(sql`${table.email} is not null`),
+      .where(sql`${table.email} is not null and ${table.removedAt} is null`),
     index("contacts_user_id_idx").on(table.userId),
   ],
 );
@@ -231,6 +236,10 @@ export const messages = pgTable(
     uniqueIndex("messages_conversation_public_seq")
       .on(table.conversationId, table.publicSeq)
       .where(sql`${table.publicSeq} is not null`),
+    // Finds a contact's messages when the contact is removed (history check, foreign key).
+    index("messages_author_contact_idx")
+      .on(table.authorContactId)
+      .where(sql`${table.authorContactId} is not null`),
   ],
 );
 
@@ -295,6 +304,11 @@ export const portalInvitations = pgTable(
     }),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),
+    /**
+     * The link was left in the firm's outbox (no SMTP server), so the firm could have used it:
+     * accepting it proves nothing about who holds the address.
+     */
+    firmCanReadLink: boolean("firm_can_read_link").notNull().default(true),
     createdAt: createdAt(),
   },
   (table) => [index("portal_invitations_contact_idx").on(table.contactId)],
@@ -307,12 +321,17 @@ export const mailKind = pgEnum("mail_kind", [
   "new_messages",
 ]);
 
-/** Every outgoing e-mail is written here first, then sent by the mail worker when SMTP is set. */
+/**
+ * Every outgoing e-mail is written here first, then sent by the mail worker when SMTP is set.
+ * Mail about a person's own account (sign-in links, resets) has no firm: no firm ever reads it.
+ */
 export const mailOutbox = pgTable(
   "mail_outbox",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     firmId: uuid("firm_id").references(() => firms.id, { onDelete: "cascade" }),
+    /** The firm's outbox may show this mail's link (an invitation written without SMTP). */
+    firmCanReadLink: boolean("firm_can_read_link").notNull().default(false),
     kind: mailKind("kind").notNull(),
     toAddress: text("to_address").notNull(),
     subject: text("subject").notNull(),

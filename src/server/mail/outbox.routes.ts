@@ -3,12 +3,12 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { outboxMailSchema } from "../../shared/api/outbox.js";
 import { requireStaff, staffOf } from "../auth/principal.js";
-import { forbidden } from "../http/errors.js";
+import { authorize } from "../team/policy.js";
 import { listFirmOutbox } from "./outbox.js";
 
 export async function outboxRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const { db } = app.deps;
+  const { db, config } = app.deps;
 
   routes.get(
     "/api/outbox",
@@ -22,8 +22,10 @@ export async function outboxRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const principal = staffOf(request);
-      if (principal.role !== "owner") throw forbidden("Only the firm's owner can read its outbox.");
-      const mails = await listFirmOutbox(db, principal.firmId);
+      authorize(principal, "read_outbox");
+      const mails = await listFirmOutbox(db, principal.firmId, {
+        smtpConfigured: config.smtpUrl !== undefined,
+      });
       return {
         mails: mails.map((mail) => ({
           ...mail,

@@ -1,17 +1,31 @@
-import { and, desc, eq, isNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Queryable } from "../db/connect.js";
 import { mailOutbox } from "../db/schema.js";
 import type { MailContent } from "./templates.js";
 
 export type MailKind = (typeof mailOutbox.$inferInsert)["kind"];
 
-/** Writes an e-mail to the outbox, inside the caller's transaction when given one. */
+/** Mail a firm sends; anything else (a person's own sign-in links and resets) has no firm. */
+const firmMailKinds: MailKind[] = ["invitation", "new_messages"];
+
+/**
+ * Writes an e-mail to the outbox, inside the caller's transaction when given one. Mail about a
+ * person's own account is written with `firmId: null`: it never shows on any firm's outbox.
+ */
 export async function enqueueMail(
   db: Queryable,
-  mail: { firmId: string | null; kind: MailKind; to: string; content: MailContent },
+  mail: {
+    firmId: string | null;
+    kind: MailKind;
+    to: string;
+    content: MailContent;
+    /** The firm's outbox may show the link (only for invitations written without SMTP). */
+    firmCanReadLink?: boolean;
+  },
 ) {
   await db.insert(mailOutbox).values({
     firmId: mail.firmId,
+    firmCanReadLink: mail.firmCanReadLink ?? false,
     kind: mail.kind,
     toAddress: mail.to,
     subject: mail.content.subject,
@@ -20,24 +34,47 @@ export async function enqueueMail(
   });
 }
 
-/** The firm's outgoing mail, newest first: what an owner reads when no SMTP server is set up. */
-export async function listFirmOutbox(db: Queryable, firmId: string, limit = 100) {
-  return db
+/** Links that sign someone in, reset a password or accept an invitation. */
+const credentialLink = /https?:\/\/\S*?(?:\/portal\/invitation\/|\/api\/auth\/|[?&]token=)\S*/g;
+
+/** The mail's text with every link that carries a token replaced by a note. */
+export const hideCredentialLinks = (text: string) =>
+  text.replace(credentialLink, "[link hidden: it was sent to the recipient by e-mail]");
+
+/**
+ * The firm's outgoing mail, newest first: what an owner reads. An invitation's link shows only
+ * where no SMTP server is configured and the link was written for the firm to pass on; every
+ * other token is hidden, and nobody's own sign-in links or resets are ever listed.
+ */
+export async function listFirmOutbox(
+  db: Queryable,
+  firmId: string,
+  options: { smtpConfigured: boolean; limit?: number },
+) {
+  const rows = await db
     .select({
       id: mailOutbox.id,
       kind: mailOutbox.kind,
       to: mailOutbox.toAddress,
       subject: mailOutbox.subject,
       text: mailOutbox.textBody,
+      firmCanReadLink: mailOutbox.firmCanReadLink,
       createdAt: mailOutbox.createdAt,
       sentAt: mailOutbox.sentAt,
       attempts: mailOutbox.attempts,
       lastError: mailOutbox.lastError,
     })
     .from(mailOutbox)
-    .where(eq(mailOutbox.firmId, firmId))
+    .where(and(eq(mailOutbox.firmId, firmId), inArray(mailOutbox.kind, firmMailKinds)))
     .orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.id))
-    .limit(limit);
+    .limit(options.limit ?? 100);
+  return rows.map(({ firmCanReadLink, text, ...mail }) => ({
+    ...mail,
+    text:
+      mail.kind === "invitation" && firmCanReadLink && !options.smtpConfigured && !mail.sentAt
+        ? text
+        : hideCredentialLinks(text),
+  }));
 }
 
 /** Mails due for a (re)try. */

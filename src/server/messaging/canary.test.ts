@@ -300,12 +300,26 @@ beforeAll(async () => {
     data: { clientId: acme.id, conversationId: allContacts.id, lastReadSeq: toEdit.seq },
   });
 
-  // Dana tries the note's id: for her own send, to edit it, to delete it.
+  // Dana tries the note's id: for her own send, to edit it, to delete it. Her send is stored
+  // as her own message under an id of its own, exactly as any new id would be; she deletes it.
   const reuse = record(
     viewers.dana,
     await portal.post(allContacts.id, { id: firstNote.id, body: textDoc("Mine now") }, danaCookie),
   );
-  expect(reuse.statusCode).toBe(409);
+  expect(reuse.statusCode).toBe(201);
+  const reused: Message = reuse.json();
+  expect(reused.id).not.toBe(firstNote.id);
+  expect(reused.seq).toBe(nextPublic(allContacts.id));
+  deliver(["dana", "eli"], {
+    type: "message.created",
+    data: { clientId: acme.id, conversationId: allContacts.id, message: reused },
+  });
+  expect(record(viewers.dana, await portal.remove(reused.id, danaCookie)).statusCode).toBe(204);
+  deletedPublic.push({ message: reused, publicSeq: reused.seq, conversationId: allContacts.id });
+  deliver(["dana", "eli"], {
+    type: "message.deleted",
+    data: { clientId: acme.id, conversationId: allContacts.id, messageId: reused.id },
+  });
   for (const attempt of [
     await portal.edit(firstNote.id, { body: textDoc("Changed"), version: 2 }, danaCookie),
     await portal.remove(firstNote.id, danaCookie),
@@ -630,13 +644,14 @@ describe("the leak canary", () => {
         unreadCount: row.unreadCount,
         preview: row.lastMessage?.preview,
       }));
-    // All Contacts: 1 welcome, 2 Dana's question, 3 the edited reply, (4 deleted), 5 all done.
+    // All Contacts: 1 welcome, 2 Dana's question, 3 the edited reply, (4 deleted), (5 Dana's
+    // send with the note's id, deleted), 6 all done. Dana's own send moved her cursor to 5.
     expect(rows("dana")).toEqual([
       {
         id: allContacts.id,
-        lastSeq: 5,
-        lastReadSeq: 2,
-        unreadCount: 2,
+        lastSeq: 6,
+        lastReadSeq: 5,
+        unreadCount: 1,
         preview: "All done for this month",
       },
       { id: danaDirect.id, lastSeq: 4, lastReadSeq: 2, unreadCount: 2, preview: "Last for Dana" },
@@ -644,7 +659,7 @@ describe("the leak canary", () => {
     expect(rows("eli")).toEqual([
       {
         id: allContacts.id,
-        lastSeq: 5,
+        lastSeq: 6,
         lastReadSeq: 3,
         unreadCount: 1,
         preview: "All done for this month",
@@ -708,7 +723,7 @@ describe("the leak canary", () => {
       }
     }
     const dana = digests.find((mail) => mail.toAddress === viewers.dana.contact.email);
-    expect(dana?.subject).toMatch(/^4 new messages /);
+    expect(dana?.subject).toMatch(/^3 new messages /);
     expect(dana?.textBody).toContain("All done for this month");
     expect(dana?.textBody).toContain("Last for Dana");
   });

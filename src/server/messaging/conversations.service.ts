@@ -6,6 +6,7 @@ import type {
 } from "../../shared/api/messaging.js";
 import type { StaffPrincipal } from "../auth/principal.js";
 import { getClient } from "../clients/clients.service.js";
+import { formerContact } from "../clients/contacts.service.js";
 import type { Database } from "../db/connect.js";
 import { contacts, conversations, readCursors } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
@@ -29,6 +30,7 @@ async function selectStaffConversations(
       contactId: contacts.id,
       contactName: contacts.name,
       contactPortalStatus: contacts.portalStatus,
+      contactRemovedAt: contacts.removedAt,
       lastSeq: conversations.lastSeq,
       lastReadSeq: sql<number>`coalesce(${readCursors.lastReadSeq}, 0)`,
       unreadCount: unreadCount(reader),
@@ -43,12 +45,22 @@ async function selectStaffConversations(
       asc(contacts.name),
       asc(conversations.id),
     );
-  return rows.map(({ contactId, contactName, contactPortalStatus, ...row }) => ({
+  return rows.map(({ contactId, contactName, contactPortalStatus, contactRemovedAt, ...row }) => ({
     ...row,
-    title: row.kind === "all_contacts" ? "All Contacts" : (contactName ?? "Former contact"),
+    title:
+      row.kind === "all_contacts"
+        ? "All Contacts"
+        : contactName && !contactRemovedAt
+          ? contactName
+          : `${contactName ?? "Removed contact"} (former contact)`,
     contact:
       contactId && contactName && contactPortalStatus
-        ? { id: contactId, name: contactName, portalStatus: contactPortalStatus }
+        ? {
+            id: contactId,
+            name: contactName,
+            portalStatus: contactPortalStatus,
+            former: contactRemovedAt !== null,
+          }
         : null,
   }));
 }
@@ -62,7 +74,12 @@ export async function listConversations(
   const [list, contactsWithoutDirect] = await Promise.all([
     selectStaffConversations(db, principal, eq(conversations.clientId, clientId)),
     db
-      .select({ id: contacts.id, name: contacts.name, portalStatus: contacts.portalStatus })
+      .select({
+        id: contacts.id,
+        name: contacts.name,
+        portalStatus: contacts.portalStatus,
+        former: sql<boolean>`false`,
+      })
       .from(contacts)
       .leftJoin(
         conversations,
@@ -72,6 +89,7 @@ export async function listConversations(
         and(
           eq(contacts.clientId, clientId),
           eq(contacts.firmId, principal.firmId),
+          isNull(contacts.removedAt),
           isNull(conversations.id),
         ),
       )
@@ -99,7 +117,7 @@ export async function startConversation(
   const contactId = body.kind === "direct" ? body.contactId : null;
   if (contactId) {
     const [contact] = await db
-      .select({ id: contacts.id })
+      .select({ id: contacts.id, name: contacts.name, removedAt: contacts.removedAt })
       .from(contacts)
       .where(
         and(
@@ -109,6 +127,7 @@ export async function startConversation(
         ),
       );
     if (!contact) throw notFound("Contact");
+    if (contact.removedAt) throw formerContact(contact.name);
   }
   const inserted = await db
     .insert(conversations)

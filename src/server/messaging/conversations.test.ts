@@ -45,6 +45,7 @@ const contactView = (contact: ContactRow) => ({
   id: contact.id,
   name: contact.name,
   portalStatus: contact.portalStatus,
+  former: false,
 });
 
 const unauthenticated = { error: { code: "unauthenticated", message: "Sign in to continue." } };

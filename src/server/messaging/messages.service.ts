@@ -16,7 +16,7 @@ import { type MentionDirectory, parseMessageBody } from "./message-body.js";
 import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
 import { selectMessagePage, selectMessageViews, toStaffMessage } from "./messages.queries.js";
 import { advanceReadCursor } from "./read-state.js";
-import { replaceMessageBody, storeNumberedMessage } from "./store-message.js";
+import { messageIdFor, replaceMessageBody, storeNumberedMessage } from "./store-message.js";
 import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Mentions may name only staff of the sender's own firm. */
@@ -57,7 +57,10 @@ async function findStaffMessage(db: Queryable, principal: StaffPrincipal, messag
   return row;
 }
 
-/** Stores a staff message or note; sending the same id again returns the stored message. */
+/**
+ * Stores a staff message or note under an id derived from the one chosen (`messageIdFor`);
+ * sending the same id again returns the stored message.
+ */
 export async function sendMessage(
   db: Database,
   bus: EventBus,
@@ -65,8 +68,10 @@ export async function sendMessage(
   conversationId: string,
   input: SendMessageInput,
 ): Promise<{ message: Message; created: boolean }> {
+  const author = { kind: "staff" as const, staffId: principal.staffId, name: principal.name };
+  const id = messageIdFor(input.id, author);
   const replay = async () => {
-    const existing = await findStaffMessage(db, principal, input.id);
+    const existing = await findStaffMessage(db, principal, id);
     if (
       !existing ||
       existing.conversationId !== conversationId ||
@@ -78,10 +83,10 @@ export async function sendMessage(
   };
   const body = await parseMessageBody(input.body, firmMentionDirectory(db, principal.firmId));
   const stored = await storeNumberedMessage(db, {
-    id: input.id,
+    id,
     conversationId,
     visibleConversation: visibleConversations(principal),
-    author: { kind: "staff", staffId: principal.staffId, name: principal.name },
+    author,
     internal: input.internal,
     body,
   });

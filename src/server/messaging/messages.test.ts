@@ -261,7 +261,10 @@ describe("sending and listing", () => {
     expect(response.statusCode).toBe(201);
     const sent = response.json();
     expect(sent).toEqual({
-      id,
+      // Stored under an id of its own, derived from the one chosen (see "idempotent sends").
+      id: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
       conversationId: thread.id,
       seq: 1,
       author: { kind: "staff", id: ada.id, name: "Ada Archer" },
@@ -608,29 +611,40 @@ describe("idempotent sends", () => {
     expect((await api.send(thread.id, "Next", adaCookie)).seq).toBe(2);
   });
 
-  it("answers 409 id_conflict when another staff member reuses the id", async () => {
+  it("stores a colleague's send under an id of their own when they chose the same one", async () => {
     const thread = await newThread();
-    const mine = await api.send(thread.id, "Mine", adaCookie);
-    const before = await snapshotOf(thread);
+    const chosen = crypto.randomUUID();
+    const mine = await api.postMessage(thread.id, { id: chosen, body: textDoc("Mine") }, adaCookie);
+    expect(mine.statusCode).toBe(201);
 
-    const response = await api.postMessage(
+    const theirs = await api.postMessage(
       thread.id,
-      { id: mine.id, body: textDoc("Theirs") },
+      { id: chosen, body: textDoc("Theirs") },
       benCookie,
     );
-    expect(response.statusCode).toBe(409);
-    expect(response.json().error.code).toBe("id_conflict");
-    expect(await snapshotOf(thread)).toEqual(before);
+    expect(theirs.statusCode).toBe(201);
+    expect(theirs.json().id).not.toBe(mine.json().id);
+    expect(
+      (await api.listMessages(thread.id, adaCookie)).messages.map((message) =>
+        plainText(message.body),
+      ),
+    ).toEqual(["Mine", "Theirs"]);
   });
 
-  it("answers 409 id_conflict when the id is reused in another conversation", async () => {
+  it("answers 409 id_conflict when the sender reuses an id in another conversation", async () => {
     const first = await newThread();
     const second = await newThread();
-    const sent = await api.send(first.id, "In the first thread", adaCookie);
+    const chosen = crypto.randomUUID();
+    const sent = await api.postMessage(
+      first.id,
+      { id: chosen, body: textDoc("In the first thread") },
+      adaCookie,
+    );
+    expect(sent.statusCode).toBe(201);
 
     const response = await api.postMessage(
       second.id,
-      { id: sent.id, body: textDoc("In the first thread") },
+      { id: chosen, body: textDoc("In the first thread") },
       adaCookie,
     );
     expect(response.statusCode).toBe(409);
@@ -640,20 +654,23 @@ describe("idempotent sends", () => {
       hasOlder: false,
     });
     expect((await api.conversationRow(second, adaCookie)).lastSeq).toBe(0);
-    expect((await api.listMessages(first.id, adaCookie)).messages).toEqual([sent]);
+    expect((await api.listMessages(first.id, adaCookie)).messages).toEqual([sent.json()]);
   });
 
-  it("answers 409 id_conflict for an id another firm used, and leaves that message alone", async () => {
+  it("answers an id another firm used exactly as an unknown id, and leaves that message alone", async () => {
     const thread = await newThread();
-    const response = await api.postMessage(
-      thread.id,
-      { id: otherMessage.id, body: textDoc("Taking over") },
-      adaCookie,
-    );
-    expect(response.statusCode).toBe(409);
-    expect(response.json().error.code).toBe("id_conflict");
-    expect(response.body).not.toContain("secret");
-    expect((await api.conversationRow(thread, adaCookie)).lastSeq).toBe(0);
+    const probe = (id: string) =>
+      api.postMessage(thread.id, { id, body: textDoc("Taking over") }, adaCookie);
+    const withTheirId = await probe(otherMessage.id);
+    const withNewId = await probe(crypto.randomUUID());
+    for (const response of [withTheirId, withNewId]) {
+      expect(response.statusCode).toBe(201);
+      expect(Object.keys(response.json()).sort()).toEqual(Object.keys(otherMessage).sort());
+      expect(response.body).not.toContain("secret");
+    }
+    // Neither answer carries the id that was sent: nothing tells which one was taken.
+    expect(withTheirId.json().id).not.toBe(otherMessage.id);
+    expect((await api.conversationRow(thread, adaCookie)).lastSeq).toBe(2);
     expect((await api.listMessages(otherThread.id, otherCookie)).messages).toEqual([otherMessage]);
   });
 });

@@ -15,7 +15,7 @@ import { parseMessageBody } from "./message-body.js";
 import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
 import { selectMessagePage, selectMessageViews, toContactMessage } from "./messages.queries.js";
 import { advanceReadCursor, lastMessagePreview, readerCursor, unreadCount } from "./read-state.js";
-import { replaceMessageBody, storeNumberedMessage } from "./store-message.js";
+import { messageIdFor, replaceMessageBody, storeNumberedMessage } from "./store-message.js";
 import { visibleConversations, visibleMessages } from "./visibility.js";
 
 /** Contacts cannot mention anyone: every mention in their messages is refused. */
@@ -118,7 +118,7 @@ async function findPortalMessage(db: Queryable, principal: ContactPrincipal, mes
   return row;
 }
 
-/** A contact's message: always public; idempotent by id like staff's. */
+/** A contact's message: always public; stored under its derived id (`messageIdFor`) like staff's. */
 export async function sendPortalMessage(
   db: Database,
   bus: EventBus,
@@ -127,8 +127,10 @@ export async function sendPortalMessage(
   input: { id: string; body: unknown },
 ): Promise<{ message: Message; created: boolean }> {
   const { conversation, link } = await findPortalConversation(db, principal, conversationId);
+  const author = { kind: "contact" as const, contactId: link.contactId, name: link.contactName };
+  const id = messageIdFor(input.id, author);
   const replay = async () => {
-    const existing = await findPortalMessage(db, principal, input.id);
+    const existing = await findPortalMessage(db, principal, id);
     if (
       !existing ||
       existing.conversationId !== conversationId ||
@@ -140,14 +142,10 @@ export async function sendPortalMessage(
   };
   const body = await parseMessageBody(input.body, noMentions);
   const stored = await storeNumberedMessage(db, {
-    id: input.id,
+    id,
     conversationId: conversation.id,
     visibleConversation: visibleConversations(principal),
-    author: {
-      kind: "contact",
-      contactId: link.contactId,
-      name: link.contactName,
-    },
+    author,
     internal: false,
     body,
   });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
@@ -7,6 +8,21 @@ import type { ParsedMessageBody } from "./message-body.js";
 import type { ConversationAudience } from "./message-events.js";
 import type { MessageRow } from "./messages.queries.js";
 import { advanceReadCursor, type Reader } from "./read-state.js";
+
+/**
+ * The id a message is stored under: derived from the id its sender chose and from the sender.
+ * A retry finds the message it stored before, and an id someone else already used neither
+ * collides nor tells the sender that it exists (every sender gets an id of their own).
+ */
+export function messageIdFor(chosenId: string, author: Reader): string {
+  const sender =
+    author.kind === "staff" ? `staff:${author.staffId}` : `contact:${author.contactId}`;
+  const bytes = createHash("sha256").update(`${sender}:${chosenId.toLowerCase()}`).digest();
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80; // version 8: a custom, hash-based UUID (RFC 9562)
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.subarray(0, 16).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 export type NewMessage = {
   id: string;

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { ControlMessage } from "../../shared/events.js";
 import { resolvePrincipal } from "../auth/principal.js";
+import { isSessionLive } from "../auth/sessions.js";
 import { errorBody } from "../http/errors.js";
 import { isTrustedOrigin } from "../http/origin.js";
+import { SESSION_CHECK } from "./access.js";
 import { createSocketLimit } from "./socket-limit.js";
 import { topics } from "./topics.js";
 
@@ -11,13 +13,15 @@ const HEARTBEAT_MS = 30_000;
 export const REALTIME_MAX_FRAME_BYTES = 4 * 1024;
 /** Far more tabs than a person keeps open; the next socket is closed with 4429. */
 export const MAX_SOCKETS_PER_PERSON = 20;
+const READY = JSON.stringify({ type: "ready" } satisfies ControlMessage);
 const ACCESS_REVOKED = JSON.stringify({ type: "access.revoked" } satisfies ControlMessage);
 
 /**
  * One WebSocket per browser tab. The upgrade is authenticated by the session cookie and
  * checked for our Origin (a cross-site page could otherwise open it with the user's cookie).
  * The socket subscribes to the audiences its principal belongs to and only ever receives
- * events already serialized for that audience.
+ * events already serialized for that audience. When told that the person's access ended, it
+ * checks its own session and closes if that session is gone.
  */
 export async function realtimeRoutes(app: FastifyInstance) {
   const { auth, db, bus, config } = app.deps;
@@ -45,7 +49,59 @@ export async function realtimeRoutes(app: FastifyInstance) {
       const principal = request.principal;
       if (!principal) return socket.close(1008, "unauthenticated");
       if (!socketLimit.admit(principal.userId)) return socket.close(4429, "too many connections");
-      const send = (payload: string) => socket.send(payload);
+      let closed = false;
+      let subscribed = false;
+      // Until the socket is subscribed and its session checked, and again while a later check
+      // runs, events wait here: none reaches a socket whose access has just ended.
+      let held: string[] | null = [];
+      const deliver = (payload: string) => {
+        if (closed) return;
+        if (held) held.push(payload);
+        else socket.send(payload);
+      };
+      const release = () => {
+        if (!subscribed || closed || held === null) return;
+        const waiting = held;
+        held = null;
+        for (const payload of waiting) socket.send(payload);
+      };
+      const shut = (code: number, reason: string, frame?: string) => {
+        held = null;
+        if (closed) return;
+        closed = true;
+        if (frame) socket.send(frame);
+        socket.close(code, reason);
+      };
+
+      let checking = false;
+      let checkAgain = false;
+      /** Checks the session (again if asked meanwhile), then releases held events or closes. */
+      const checkSession = async (): Promise<boolean> => {
+        held ??= [];
+        if (checking) {
+          checkAgain = true;
+          return true;
+        }
+        checking = true;
+        try {
+          do {
+            checkAgain = false;
+            if (!(await isSessionLive(db, principal.sessionId))) {
+              shut(4403, "access revoked", ACCESS_REVOKED);
+              return false;
+            }
+          } while (checkAgain);
+          release();
+          return true;
+        } catch (error) {
+          request.log.error({ err: error }, "socket session check failed");
+          shut(1011, "try again");
+          return false;
+        } finally {
+          checking = false;
+        }
+      };
+
       const audiences =
         principal.kind === "staff"
           ? [topics.firmStaff(principal.firmId)]
@@ -54,10 +110,10 @@ export async function realtimeRoutes(app: FastifyInstance) {
               topics.contactDirect(link.contactId),
             ]);
       const unsubscribe = [
-        ...audiences.map((topic) => bus.subscribe(topic, send)),
+        ...audiences.map((topic) => bus.subscribe(topic, deliver)),
         bus.subscribe(topics.user(principal.userId), (payload) => {
-          send(payload);
-          if (payload === ACCESS_REVOKED) socket.close(4403, "access revoked");
+          if (payload === SESSION_CHECK) void checkSession();
+          else deliver(payload);
         }),
       ];
       sockets.add(socket);
@@ -72,12 +128,19 @@ export async function realtimeRoutes(app: FastifyInstance) {
       }, HEARTBEAT_MS);
       socket.on("close", () => {
         socketLimit.release(principal.userId);
+        closed = true;
         clearInterval(heartbeat);
         sockets.delete(socket);
         for (const stop of unsubscribe) stop();
       });
       // "ready" tells the client to refetch; only once subscribed can that refetch miss nothing.
-      void bus.settled().then(() => socket.send(JSON.stringify({ type: "ready" })));
+      // The session is checked then too, in case access ended while the socket was opening.
+      void bus.settled().then(() => {
+        if (closed) return;
+        held = [READY, ...(held ?? [])];
+        subscribed = true;
+        return checkSession();
+      });
     },
   );
 

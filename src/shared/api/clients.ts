@@ -32,6 +32,8 @@ export const contactSchema = z.object({
   name: z.string(),
   email: z.string().nullable(),
   portalStatus: portalStatusSchema,
+  /** Removed, but kept because of their message history: no portal access, no new threads. */
+  former: z.boolean(),
 });
 export type Contact = z.infer<typeof contactSchema>;
 

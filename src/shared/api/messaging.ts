@@ -34,6 +34,8 @@ export const conversationContactSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   portalStatus: portalStatusSchema,
+  /** A removed contact kept for their history. */
+  former: z.boolean(),
 });
 
 export const conversationSchema = z.object({
@@ -94,7 +96,10 @@ export const messagePageSchema = z.object({
 export type MessagePage = z.infer<typeof messagePageSchema>;
 
 export const sendMessageBodySchema = z.object({
-  /** Chosen by the sender, so a retried send stores one message. */
+  /**
+   * Chosen by the sender, so a retried send stores one message. The message is stored under an
+   * id derived from this one and the sender: use the id in the answer from then on.
+   */
   id: z.uuid("A message id must be a UUID."),
   body: richTextDocSchema,
   internal: z.boolean().default(false),

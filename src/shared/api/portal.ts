@@ -13,11 +13,13 @@ export const invitationStateSchema = z.discriminatedUnion("state", [
     contactName: z.string(),
     email: z.string(),
     firmName: z.string(),
-    /** The address already signs in to the portal (through another client). */
-    hasAccount: z.boolean(),
   }),
   z.object({ state: z.enum(["used", "expired", "invalid"]), firmName: z.string().nullable() }),
 ]);
 export type InvitationState = z.infer<typeof invitationStateSchema>;
 
 export const acceptInvitationBodySchema = z.object({ password: newPasswordSchema });
+
+/** After accepting: the client the person now sees in the portal. */
+export const acceptedInvitationSchema = z.object({ clientId: z.uuid() });
+export type AcceptedInvitation = z.infer<typeof acceptedInvitationSchema>;

@@ -1,13 +1,18 @@
 import { z } from "zod";
 import { textInput } from "./fields.js";
 
+export const staffRoleSchema = z.enum(["owner", "admin", "member"]);
+export type StaffRole = z.infer<typeof staffRoleSchema>;
+
 export const staffSessionSchema = z.object({
   kind: z.literal("staff"),
   staffId: z.uuid(),
   name: z.string(),
   email: z.string(),
-  role: z.enum(["owner", "member"]),
+  role: staffRoleSchema,
   firm: z.object({ id: z.uuid(), name: z.string() }),
+  /** What the firm's policy lets this member do, so the UI offers only what the server allows. */
+  can: z.object({ readOutbox: z.boolean(), removeContacts: z.boolean() }),
 });
 
 export type StaffSession = z.infer<typeof staffSessionSchema>;

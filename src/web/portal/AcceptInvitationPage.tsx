@@ -1,14 +1,32 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
 import type { InvitationState } from "../../shared/api/portal.js";
+import type { ContactSession } from "../../shared/api/session.js";
 import { ApiRequestError, api } from "../api.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
-import { NewPasswordFields, newPasswordProblem } from "./NewPasswordFields.js";
+import { AcceptWithoutSession, AcceptWithSession } from "./InvitationAcceptance.js";
 
-/** The invitation link: choose a password and land in the portal, or learn why the link is spent. */
+/** The portal session of whoever opens the link, or null: not being signed in is no error here. */
+function useSessionIfAny() {
+  return useQuery({
+    queryKey: ["invitation-session"],
+    queryFn: () =>
+      api<ContactSession>("GET", "/api/portal/session").catch((error: unknown) => {
+        if (error instanceof ApiRequestError && (error.status === 401 || error.status === 403)) {
+          return null;
+        }
+        throw error;
+      }),
+    retry: false,
+  });
+}
+
+/**
+ * The invitation link: a person new to the portal chooses a password; someone who already signs
+ * in accepts while signed in. Both land in the portal, or learn why the link is spent.
+ */
 export function AcceptInvitationPage() {
   usePageTitle("Your invitation");
   const { token = "" } = useParams();
@@ -18,24 +36,10 @@ export function AcceptInvitationPage() {
       api<InvitationState>("GET", `/api/portal/invitations/${encodeURIComponent(token)}`),
     retry: false,
   });
-  const [fieldError, setFieldError] = useState<string>();
-  const accept = useMutation({
-    mutationFn: (password: string) =>
-      api("POST", `/api/portal/invitations/${encodeURIComponent(token)}/accept`, { password }),
-    onSuccess: () => window.location.assign("/portal"),
-  });
+  const session = useSessionIfAny();
   const renew = useMutation({
     mutationFn: () => api("POST", `/api/portal/invitations/${encodeURIComponent(token)}/renewal`),
   });
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const password = String(form.get("password") ?? "");
-    const problem = newPasswordProblem(password, String(form.get("confirmation") ?? ""));
-    setFieldError(problem);
-    if (!problem) accept.mutate(password);
-  }
 
   const state = invitation.data;
   const failure = invitation.error;
@@ -105,36 +109,30 @@ export function AcceptInvitationPage() {
       </AuthCard>
     );
   }
-  const serverFieldError =
-    accept.error instanceof ApiRequestError ? accept.error.fields.password : undefined;
+  if (session.isPending) {
+    return (
+      <AuthCard eyebrow={state.firmName} title={`Welcome, ${state.contactName}`}>
+        <p className="text-sm text-slate-700">Checking your invitation…</p>
+      </AuthCard>
+    );
+  }
+  const invited = { token, email: state.email, firmName: state.firmName };
   return (
     <AuthCard
       eyebrow={state.firmName}
       title={`Welcome, ${state.contactName}`}
       intro={
-        state.hasAccount ? (
-          <>
-            {state.firmName} invited you to see this client in the portal. You already sign in with{" "}
-            <strong>{state.email}</strong>: the password you choose here becomes your password for
-            all of them.
-          </>
-        ) : (
-          <>
-            {state.firmName} invited you to their client portal. Choose a password for{" "}
-            <strong>{state.email}</strong> to get started.
-          </>
-        )
+        <>
+          {state.firmName} invited you to their client portal, where you can read and send messages,
+          as <strong>{state.email}</strong>.
+        </>
       }
     >
-      <form className="flex flex-col gap-4" onSubmit={submit} noValidate>
-        <NewPasswordFields error={fieldError ?? serverFieldError} />
-        {accept.error && !serverFieldError && (
-          <FormNotice tone="error">{accept.error.message}</FormNotice>
-        )}
-        <Button type="submit" disabled={accept.isPending} className="py-2">
-          Set password and continue
-        </Button>
-      </form>
+      {session.data ? (
+        <AcceptWithSession invited={invited} session={session.data} />
+      ) : (
+        <AcceptWithoutSession invited={invited} />
+      )}
     </AuthCard>
   );
 }

@@ -37,7 +37,10 @@ export function PortalSignInPage() {
     }
     setBusy(true);
     try {
-      await api("POST", "/api/auth/sign-in/magic-link", { email, callbackURL: "/portal" });
+      await api("POST", "/api/auth/sign-in/magic-link", {
+        email,
+        callbackURL: safeNextPath("/portal"),
+      });
       setNotice({
         tone: "success",
         text: `If ${email} has portal access, a sign-in link is on its way. It works once, for 15 minutes.`,

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
-import { api } from "../api.js";
+import { ApiRequestError, api } from "../api.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
@@ -24,7 +24,10 @@ export function ResetPasswordPage() {
       await api("POST", "/api/auth/reset-password", { newPassword: password, token });
       setDone(true);
     } catch (caught) {
-      setError((caught as Error).message);
+      // The server holds every new password to the same rule; its word goes beside the field.
+      const ruleBroken = caught instanceof ApiRequestError ? caught.fields.newPassword : undefined;
+      if (ruleBroken) setFieldError(ruleBroken);
+      else setError((caught as Error).message);
     }
   }
 

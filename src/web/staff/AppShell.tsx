@@ -18,7 +18,7 @@ export function AppShell() {
             Portico
           </Link>
           <span className="text-sm text-slate-700">{session.data?.firm.name}</span>
-          {session.data?.role === "owner" && (
+          {session.data?.can.readOutbox && (
             <Link to="/outbox" className="text-sm text-blue-800 hover:underline">
               Outbox
             </Link>

@@ -11,6 +11,7 @@ import { usePageTitle } from "../ui/usePageTitle.js";
 import { ContactDialog } from "./ContactDialog.js";
 import { clientKeys, useClient, useContacts } from "./clients.queries.js";
 import { PortalAccessActions } from "./PortalAccessActions.js";
+import { useStaffSession } from "./session.js";
 
 const portalStatusLabel: Record<PortalStatus, string> = {
   none: "No access",
@@ -37,6 +38,7 @@ export function ContactsPage() {
   const [removing, setRemoving] = useState<Contact | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const queryClient = useQueryClient();
+  const mayRemove = useStaffSession().data?.can.removeContacts ?? false;
 
   const remove = useMutation({
     mutationFn: (contact: Contact) =>
@@ -79,32 +81,44 @@ export function ContactsPage() {
                 {contact.email ?? <span className="text-slate-600">No e-mail</span>}
               </td>
               <td className="px-4 py-2">
-                <span
-                  className={`rounded-full px-2 py-0.5 text-xs font-medium ${portalStatusStyle[contact.portalStatus]}`}
-                >
-                  {portalStatusLabel[contact.portalStatus]}
-                </span>
+                {contact.former ? (
+                  <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-800">
+                    Former contact
+                  </span>
+                ) : (
+                  <span
+                    className={`rounded-full px-2 py-0.5 text-xs font-medium ${portalStatusStyle[contact.portalStatus]}`}
+                  >
+                    {portalStatusLabel[contact.portalStatus]}
+                  </span>
+                )}
               </td>
               <td className="px-4 py-2 text-right whitespace-nowrap">
-                <PortalAccessActions
-                  clientId={clientId}
-                  contact={contact}
-                  onResult={setAnnouncement}
-                />
-                <Button
-                  variant="ghost"
-                  aria-label={`Edit ${contact.name}`}
-                  onClick={() => setEditing({ mode: "edit", contact })}
-                >
-                  <Pencil aria-hidden size={16} /> Edit
-                </Button>
-                <Button
-                  variant="ghost"
-                  aria-label={`Remove ${contact.name}`}
-                  onClick={() => setRemoving(contact)}
-                >
-                  <Trash2 aria-hidden size={16} /> Remove
-                </Button>
+                {!contact.former && (
+                  <>
+                    <PortalAccessActions
+                      clientId={clientId}
+                      contact={contact}
+                      onResult={setAnnouncement}
+                    />
+                    <Button
+                      variant="ghost"
+                      aria-label={`Edit ${contact.name}`}
+                      onClick={() => setEditing({ mode: "edit", contact })}
+                    >
+                      <Pencil aria-hidden size={16} /> Edit
+                    </Button>
+                    {mayRemove && (
+                      <Button
+                        variant="ghost"
+                        aria-label={`Remove ${contact.name}`}
+                        onClick={() => setRemoving(contact)}
+                      >
+                        <Trash2 aria-hidden size={16} /> Remove
+                      </Button>
+                    )}
+                  </>
+                )}
               </td>
             </tr>
           ))}
@@ -137,7 +151,7 @@ export function ContactsPage() {
         description={
           remove.error
             ? remove.error.message
-            : "The contact is removed from this client. This cannot be undone."
+            : "Their portal access ends at once. If they have messages or a direct conversation, that history is kept and they stay listed as a former contact; otherwise they are removed. This cannot be undone."
         }
         confirmLabel="Remove"
         busy={remove.isPending}

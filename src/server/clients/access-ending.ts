@@ -1,0 +1,34 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { endSessionsOf } from "../auth/sessions.js";
+import type { Queryable } from "../db/connect.js";
+import { contacts, portalInvitations } from "../db/schema.js";
+
+/**
+ * Makes the contact's unused links stop working: no token hashes to the new value. The rows stay,
+ * so they still count against the hourly limits (deleting them let every resend reset the count).
+ */
+export async function retirePendingInvitations(db: Queryable, contactId: string) {
+  await db
+    .update(portalInvitations)
+    .set({
+      tokenHash: sql`'retired:' || ${portalInvitations.id}::text`,
+      expiresAt: sql`least(${portalInvitations.expiresAt}, now())`,
+    })
+    .where(and(eq(portalInvitations.contactId, contactId), isNull(portalInvitations.usedAt)));
+}
+
+/**
+ * Ends a contact record's portal access inside the caller's transaction: marked revoked, pending
+ * links dead, the person signed out everywhere. Returns the user whose sockets must be told
+ * (`announceAccessEnded`) once the transaction commits.
+ */
+export async function endPortalAccess(
+  tx: Queryable,
+  contact: { id: string; userId: string | null },
+): Promise<string | null> {
+  await tx.update(contacts).set({ portalStatus: "revoked" }).where(eq(contacts.id, contact.id));
+  await retirePendingInvitations(tx, contact.id);
+  if (!contact.userId) return null;
+  await endSessionsOf(tx, contact.userId);
+  return contact.userId;
+}

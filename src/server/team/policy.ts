@@ -1,0 +1,36 @@
+import type { StaffRole } from "../../shared/api/session.js";
+import type { StaffPrincipal } from "../auth/principal.js";
+import { forbidden } from "../http/errors.js";
+
+/**
+ * The one place that says what a staff member may do beyond working with messages. Routes and
+ * services ask `authorize`; responses carry `permissionsOf` so the UI hides what would be refused.
+ */
+export type StaffAction = "read_outbox" | "remove_contact";
+
+const rolesAllowed: Record<StaffAction, readonly StaffRole[]> = {
+  // The outbox holds links people sign in with: the fewest hands possible.
+  read_outbox: ["owner"],
+  remove_contact: ["owner", "admin"],
+};
+
+const refusals: Record<StaffAction, string> = {
+  read_outbox: "Only the firm's owner can read its outbox.",
+  remove_contact: "Only the firm's owners and admins can remove contacts.",
+};
+
+export function can(principal: StaffPrincipal, action: StaffAction): boolean {
+  return rolesAllowed[action].includes(principal.role);
+}
+
+/** Throws 403 with a message saying who may do it, unless the principal may. */
+export function authorize(principal: StaffPrincipal, action: StaffAction): void {
+  if (!can(principal, action)) throw forbidden(refusals[action]);
+}
+
+export function permissionsOf(principal: StaffPrincipal) {
+  return {
+    readOutbox: can(principal, "read_outbox"),
+    removeContacts: can(principal, "remove_contact"),
+  };
+}
