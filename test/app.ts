@@ -103,7 +103,33 @@ export async function createTestApp(
     tasks: options.tasks,
   });
   await app.ready();
+  return testAppOf({ app, database, config, bus }, async () => {
+    await app.close();
+    await database.close();
+    await own?.drop();
+  });
+}
 
+/**
+ * Another app on the same database: a second server process (with its own bus, e.g. Redis), or
+ * the same server restarted with other settings. Closing it leaves the database open.
+ */
+export async function createSecondApp(
+  first: TestApp,
+  options: { config?: Partial<Config>; bus?: EventBus } = {},
+): Promise<TestApp> {
+  const config = { ...first.config, ...options.config };
+  const bus = options.bus ?? createMemoryEventBus();
+  const app = await buildApp({ config, db: first.database.db, bus });
+  await app.ready();
+  return testAppOf({ app, database: first.database, config, bus }, () => app.close());
+}
+
+function testAppOf(
+  parts: Pick<TestApp, "app" | "database" | "config" | "bus">,
+  close: () => Promise<void>,
+): TestApp {
+  const { app } = parts;
   const request: TestApp["request"] = ({ cookie, headers, ...options }) =>
     app.inject({
       ...options,
@@ -128,19 +154,7 @@ export async function createTestApp(
     return sessionCookieOf(response.headers["set-cookie"]);
   };
 
-  return {
-    app,
-    database,
-    config,
-    bus,
-    signIn,
-    request,
-    close: async () => {
-      await app.close();
-      await database.close();
-      await own?.drop();
-    },
-  };
+  return { ...parts, signIn, request, close };
 }
 
 /**

@@ -137,17 +137,19 @@ async function linkContact(tx: Queryable, contactId: string, userId: string) {
 
 /**
  * Accepts an invitation for an address that has no sign-in yet, with the password the person
- * chose. Returns the e-mail to sign in with.
+ * chose. Returns the e-mail to sign in with. The costly hash runs only once the link and the
+ * address have been checked.
  */
 export async function acceptInvitationWithPassword(
   db: Database,
   token: string,
   password: string,
+  hash: (password: string) => Promise<string> = hashPassword,
 ): Promise<{ email: string; contact: AcceptedContact }> {
   const { email } = await usableInvitation(db, token);
   const [existing] = await db.select({ id: user.id }).from(user).where(eq(user.email, email));
   if (existing) throw signInToAccept();
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hash(password);
   try {
     return await db.transaction(async (tx) => {
       const contact = await spendInvitation(tx, token);

@@ -4,9 +4,11 @@
  * contact of the client listens on a socket. Then each contact gathers everything they can get —
  * portal responses, socket frames, unread counts, previews, their mail (the new-messages e-mail
  * included), and the answer of every staff route — and none of it may carry the marker, a note's
- * id, or a note's existence.
+ * id, or a note's existence. Each firm's Outbox must hold only that firm's mail and no one's
+ * sign-in link or reset; and after every way access can end, the socket it opened is closed and
+ * hears nothing more.
  */
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
 import {
@@ -24,6 +26,7 @@ import {
   isMessageFrame,
   listen,
   openSocket,
+  PORTAL_PASSWORD,
   type PortalList,
   portalApi,
   type SocketListener,
@@ -86,6 +89,8 @@ const publicThreads = new Map<string, Message[]>();
 let staffViewBeforeProbes: unknown;
 /** The firms of the story, whose contacts the new-messages e-mail was run for. */
 let storyFirmIds: string[];
+/** What each firm's owner read on the firm's Outbox, by firm id, after personal mail was sent. */
+const outboxes = new Map<string, string>();
 
 const record = <R extends { statusCode: number; body: string }>(viewer: Viewer, response: R) => {
   viewer.received.push(`${response.statusCode} ${response.body}`);
@@ -135,7 +140,7 @@ beforeAll(async () => {
 
   // A second firm, whose contact listens too.
   const otherFirm = await buildFirm(db, "Other Firm");
-  const otherCookie = await t.signIn((await buildStaff(db, otherFirm)).email);
+  const otherCookie = await t.signIn((await buildStaff(db, otherFirm, { role: "owner" })).email);
   const otherClient = await buildClient(db, otherFirm, "Other Client");
   const olive = await buildContact(db, otherClient, { name: "Olive Other" });
   const oliveCookie = await portal.grantAccess(otherClient, olive, otherCookie);
@@ -442,6 +447,33 @@ beforeAll(async () => {
 
   staffViewBeforeProbes = await staffView();
 
+  // Every contact asks for a sign-in link and a password reset; then each firm's owner reads
+  // the firm's Outbox.
+  for (const name of VIEWERS) {
+    const email = viewers[name].contact.email ?? "";
+    for (const [url, extra] of [
+      ["/api/auth/sign-in/magic-link", { callbackURL: "/portal" }],
+      ["/api/auth/request-password-reset", { redirectTo: "/portal/reset-password" }],
+    ] as const) {
+      const asked = await t.request({
+        method: "POST",
+        url,
+        payload: { email, ...extra },
+        headers: { "x-forwarded-for": `10.250.${VIEWERS.indexOf(name)}.${url.length}` },
+      });
+      expect(asked.statusCode).toBe(200);
+    }
+  }
+  await t.app.deps.tasks.drain();
+  for (const [firmId, cookie] of [
+    [firm.id, adaCookie],
+    [otherFirm.id, otherCookie],
+  ] as const) {
+    const outbox = await t.request({ method: "GET", url: "/api/outbox", cookie });
+    expect(outbox.statusCode).toBe(200);
+    outboxes.set(firmId, outbox.body);
+  }
+
   // Every staff route, with the real ids of this story, the notes' ids included.
   const openapi = await t.request({ method: "GET", url: "/api/openapi.json" });
   expect(openapi.statusCode).toBe(200);
@@ -728,7 +760,171 @@ describe("the leak canary", () => {
     expect(dana?.textBody).toContain("Last for Dana");
   });
 
+  it("shows each firm's Outbox only its own mail, and nobody's sign-in link or reset", async () => {
+    const personal = await t.database.db
+      .select()
+      .from(mailOutbox)
+      .where(
+        and(
+          inArray(mailOutbox.kind, ["sign_in_link", "password_reset"]),
+          inArray(
+            mailOutbox.toAddress,
+            VIEWERS.map((name) => viewers[name].contact.email ?? ""),
+          ),
+        ),
+      );
+    // The positive control: every contact's link and reset were written, filed under no firm.
+    expect(personal).toHaveLength(VIEWERS.length * 2);
+    expect(personal.every((mail) => mail.firmId === null)).toBe(true);
+    const tokens = personal.map((mail) => {
+      const url = new URL(/https?:\/\/\S+/.exec(mail.textBody)?.[0] ?? "");
+      return url.searchParams.get("token") ?? url.pathname.split("/").at(-1) ?? "";
+    });
+    expect(tokens.every((token) => token.length >= 20)).toBe(true);
+
+    expect([...outboxes.keys()].sort()).toEqual([...storyFirmIds].sort());
+    for (const [firmId, body] of outboxes) {
+      for (const token of tokens) expect(body).not.toContain(token);
+      expect(body).not.toContain("/api/auth/");
+      const mails = JSON.parse(body).mails as { kind: string; to: string }[];
+      expect(mails.length).toBeGreaterThan(0);
+      const own = await t.database.db
+        .selectDistinct({ email: contacts.email })
+        .from(contacts)
+        .where(eq(contacts.firmId, firmId));
+      const ownAddresses = new Set(own.map((row) => row.email));
+      for (const mail of mails) {
+        expect(["invitation", "new_messages"]).toContain(mail.kind);
+        expect(ownAddresses.has(mail.to)).toBe(true);
+      }
+    }
+  });
+
   it("let the contacts' probes of staff routes change nothing", async () => {
     expect(await staffView()).toEqual(staffViewBeforeProbes);
+  });
+});
+
+/**
+ * When access ends, in each way it can, the socket it opened closes at once and nothing written
+ * after reaches it — while sockets whose access did not end keep hearing everything.
+ */
+describe("when access ends", () => {
+  const AFTER = `AFTER-${crypto.randomUUID()}`;
+  type Way =
+    | "staff sign-out"
+    | "sign-out"
+    | "password change"
+    | "password reset"
+    | "removal"
+    | "revocation";
+  const ways: Way[] = [
+    "staff sign-out",
+    "sign-out",
+    "password change",
+    "password reset",
+    "removal",
+    "revocation",
+  ];
+  const ended = new Map<Way, SocketListener>();
+  let keeper: SocketListener;
+  let colleague: SocketListener;
+  let later: { message: Message; note: Message };
+
+  beforeAll(async () => {
+    const db = t.database.db;
+    const origin = await listen(t);
+    const endFirm = await buildFirm(db, "Ending Firm");
+    const owner = await t.signIn((await buildStaff(db, endFirm, { role: "owner" })).email);
+    const member = await buildStaff(db, endFirm, { name: "Mo Member" });
+    const memberLeaving = await t.signIn(member.email);
+    colleague = await openSocket(origin, await t.signIn(member.email));
+    ended.set("staff sign-out", await openSocket(origin, memberLeaving));
+
+    const client = await buildClient(db, endFirm, "Ending Client");
+    const thread = await api.openConversation(client.id, { kind: "all_contacts" }, owner);
+    const person = async () => {
+      const contact = await buildContact(db, client);
+      const cookie = await portal.grantAccess(client, contact, owner);
+      return { contact, cookie, socket: await openSocket(origin, cookie) };
+    };
+    const kept = await person();
+    keeper = kept.socket;
+    const people = {
+      "sign-out": await person(),
+      "password change": await person(),
+      "password reset": await person(),
+      removal: await person(),
+      revocation: await person(),
+    };
+    for (const [way, { socket }] of Object.entries(people)) ended.set(way as Way, socket);
+    // The one to be removed has written, so they stay as a former contact with their history.
+    await portal.send(thread.id, "Before I go", people.removal.cookie);
+
+    const post = (url: string, payload: object, cookie?: string) =>
+      t.request({ method: "POST", url, payload, cookie });
+    expect((await post("/api/auth/sign-out", {}, memberLeaving)).statusCode).toBe(200);
+    expect((await post("/api/auth/sign-out", {}, people["sign-out"].cookie)).statusCode).toBe(200);
+    const changed = await post(
+      "/api/auth/change-password",
+      { currentPassword: PORTAL_PASSWORD, newPassword: "changed on another device" },
+      people["password change"].cookie,
+    );
+    expect(changed.statusCode).toBe(200);
+    const resetEmail = people["password reset"].contact.email ?? "";
+    expect(
+      (
+        await post("/api/auth/request-password-reset", {
+          email: resetEmail,
+          redirectTo: "/portal/reset-password",
+        })
+      ).statusCode,
+    ).toBe(200);
+    const [resetMail] = (await portal.mailsTo(resetEmail)).filter(
+      (mail) => mail.kind === "password_reset",
+    );
+    const token = /reset-password\/([^?\s]+)/.exec(resetMail?.textBody ?? "")?.[1];
+    expect(
+      (await post("/api/auth/reset-password", { newPassword: "reset from my inbox", token }))
+        .statusCode,
+    ).toBe(200);
+    const { contact: leaving } = people.removal;
+    const removed = await t.request({
+      method: "DELETE",
+      url: `/api/clients/${client.id}/contacts/${leaving.id}`,
+      cookie: owner,
+    });
+    expect(removed.statusCode).toBe(204);
+    expect((await portal.revoke(client.id, people.revocation.contact.id, owner)).statusCode).toBe(
+      200,
+    );
+    for (const socket of ended.values()) await socket.closed;
+
+    // Written after every way access ended: a message for all, and a note for staff.
+    later = {
+      message: await api.send(thread.id, `${AFTER} for whoever still has access`, owner),
+      note: await api.send(thread.id, `${AFTER} staff only`, owner, { internal: true }),
+    };
+    await keeper.waitFor(isMessageFrame("message.created", later.message.id), "the later message");
+    await colleague.waitFor(isMessageFrame("message.created", later.note.id), "the later note");
+  }, 60_000);
+  afterAll(() => {
+    for (const socket of [keeper, colleague, ...ended.values()]) socket?.socket.terminate();
+  });
+
+  it.each(ways)("after %s, the socket closed and received nothing more", (way) => {
+    const socket = ended.get(way);
+    expect(socket).toBeDefined();
+    if (!socket) return;
+    expect(socket.socket.readyState).toBe(socket.socket.CLOSED);
+    expect(socket.raw.at(-1)).toBe('{"type":"access.revoked"}');
+    expect(socket.raw.join("\n")).not.toContain(AFTER);
+    expect(socket.raw.join("\n")).not.toContain(later.message.id);
+  });
+
+  it("kept the sockets of everyone whose access did not end", () => {
+    expect(keeper.socket.readyState).toBe(keeper.socket.OPEN);
+    expect(colleague.socket.readyState).toBe(colleague.socket.OPEN);
+    expect(keeper.raw.join("\n")).not.toContain(later.note.id);
   });
 });
