@@ -17,7 +17,7 @@ import {
   refusedUpgrade,
   type SocketListener,
 } from "../../../test/portal.js";
-import { portalInvitations } from "../db/schema.js";
+import { mailOutbox, portalInvitations } from "../db/schema.js";
 
 type ClientRow = Awaited<ReturnType<typeof buildClient>>;
 type ContactRow = Awaited<ReturnType<typeof buildContact>>;
@@ -291,6 +291,24 @@ describe("inviting a contact", () => {
     expect(ours.some((mail) => mail.to === otherContact.email)).toBe(false);
     const theirs = await outbox(otherOwnerCookie);
     expect(theirs.map((mail) => mail.to)).toEqual([otherContact.email]);
+  });
+
+  it("hides an invitation's link on the outbox once it was sent over SMTP", async () => {
+    const client = await newClient();
+    const contact = await newContact(client);
+    const token = await invited(client, contact, await newInviter());
+    expect((await outboxTo(emailOf(contact)))[0]?.text).toContain(token);
+
+    // Sent while an SMTP server was configured, then the server ran without one again.
+    await t.database.db
+      .update(mailOutbox)
+      .set({ sentAt: sql`now()` })
+      .where(eq(mailOutbox.toAddress, emailOf(contact)));
+    const [mail] = await outboxTo(emailOf(contact));
+    expect(mail?.text).not.toContain(token);
+    expect(mail?.text).toContain(
+      "Accept the invitation: [link hidden: it was sent to the recipient by e-mail]",
+    );
   });
 
   it("answers 404 for another firm's contact or client, and sends and changes nothing", async () => {

@@ -1,6 +1,16 @@
+import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
-import { DEMO_PASSWORD, isDatabaseEmpty, seedDemoData } from "./demo-data.js";
+import { buildFirm } from "../../../test/factories.js";
+import type { Database } from "../db/connect.js";
+import { firms, user } from "../db/schema.js";
+import {
+  DEMO_PASSWORD,
+  isDatabaseEmpty,
+  seedDemoData,
+  seedDemoDataIfEmpty,
+  seedDemoDataOnStart,
+} from "./demo-data.js";
 
 let t: TestApp;
 
@@ -86,5 +96,55 @@ describe("demo data", () => {
     expect(contacts).toMatchObject([
       { name: "Ivy Chen", email: "ivy@initech.test", portalStatus: "active" },
     ]);
+  });
+});
+
+describe("seeding at start", () => {
+  const firmCount = async (db: Database) => (await db.select({ n: count() }).from(firms))[0]?.n;
+  const demoUsers = (db: Database) =>
+    db.select({ id: user.id }).from(user).where(eq(user.email, "ada@northwind.test"));
+
+  it("never seeds a database that has a firm", async () => {
+    const own = await createTestApp({}, { ownDatabase: true });
+    try {
+      await buildFirm(own.database.db, "A Real Firm");
+      const warnings: string[] = [];
+      expect(await seedDemoDataOnStart(own.database.db, (m) => warnings.push(m))).toBe(false);
+      expect(warnings).toEqual([]);
+      expect(await firmCount(own.database.db)).toBe(1);
+      expect(await demoUsers(own.database.db)).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("seeds an empty database once, even when two processes start together", async () => {
+    const own = await createTestApp({}, { ownDatabase: true });
+    try {
+      const db = own.database.db;
+      const results = await Promise.all([seedDemoDataIfEmpty(db), seedDemoDataIfEmpty(db)]);
+      expect(results.sort()).toEqual(["not empty", "seeded"]);
+      expect(await firmCount(db)).toBe(2);
+
+      // Someone removes the demo firms; their sign-ins stay. The next start neither brings the
+      // demo back nor fails on the addresses that are still taken.
+      await db.delete(firms);
+      const warnings: string[] = [];
+      expect(await seedDemoDataOnStart(db, (m) => warnings.push(m))).toBe(false);
+      expect(warnings).toEqual([]);
+      expect(await firmCount(db)).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("lets the start go on when the database cannot be seeded", async () => {
+    const own = await createTestApp({}, { ownDatabase: true });
+    const db = own.database.db;
+    await own.close();
+    const warnings: string[] = [];
+    expect(await seedDemoDataOnStart(db, (m) => warnings.push(m))).toBe(false);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^Demo data was not added: /);
   });
 });

@@ -60,7 +60,11 @@ export async function isDatabaseEmpty(db: Queryable): Promise<boolean> {
 /** Whether this database holds the demo data (so the start can print its sign-ins). */
 export async function hasDemoData(db: Database): Promise<boolean> {
   const first = demoFirms[0]?.staff[0]?.email ?? "";
-  const [found] = await db.select({ id: user.id }).from(user).where(eq(user.email, first));
+  const [found] = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .innerJoin(user, eq(user.id, staff.userId))
+    .where(eq(user.email, first));
   return found !== undefined;
 }
 
