@@ -85,9 +85,9 @@ export function useRealtimeUpdates() {
           failures = 0;
           void queryClient.invalidateQueries({ queryKey: messagingKeys.all });
         } else if (type === "access.revoked") {
-          // The session is gone: refetching what is on screen meets the 401 that sends the
-          // person to sign-in, rather than leaving a portal that only looks alive.
-          stopped = true;
+          // This socket's session is gone: refetching what is on screen meets the 401 that sends
+          // the person to sign-in. If this tab holds a newer session (its password was changed
+          // here), the refetch succeeds and the socket reconnects with it.
           void queryClient.invalidateQueries();
         } else if (isServerEvent(payload)) {
           applyServerEvent(queryClient, payload);
