@@ -76,6 +76,8 @@ const SEED_LOCK = 7_450_112;
  * a lock, so processes starting together seed once and a used database is never touched.
  */
 export async function seedDemoDataIfEmpty(db: Database): Promise<"seeded" | "not empty"> {
+  // The usual answer at start, found without hashing anything.
+  if (!(await isDatabaseEmpty(db))) return "not empty";
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
