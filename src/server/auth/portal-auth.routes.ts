@@ -1,5 +1,5 @@
 import { fromNodeHeaders } from "better-auth/node";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -11,7 +11,6 @@ import {
 import { type ContactSession, contactSessionSchema } from "../../shared/api/session.js";
 import { publishContactChanged, renewExpiredInvitation } from "../clients/portal-access.service.js";
 import { AppError } from "../http/errors.js";
-import { limitAttempts } from "../http/rate-limit.js";
 import { CLIENT_IP_HEADER } from "./auth.js";
 import {
   acceptInvitationAsSignedIn,
@@ -41,9 +40,8 @@ export async function portalAuthRoutes(app: FastifyInstance) {
     publicUrl: config.publicUrl,
     smtpConfigured: config.smtpUrl !== undefined,
   };
-  /** Accepting is limited per client address, before any input is looked at. */
-  const limitAccepts = async (request: FastifyRequest) =>
-    limitAttempts(db, `portal-invitation-accept|${request.ip}`, { max: 10, windowSeconds: 60 });
+  /** Accepting is limited per client address (or person, once signed in), before any work. */
+  const acceptLimit = { rateLimit: { max: 10, timeWindow: 60_000 } };
 
   routes.get(
     "/api/portal/invitations/:token",
@@ -68,7 +66,7 @@ export async function portalAuthRoutes(app: FastifyInstance) {
         body: acceptInvitationBodySchema,
         response: { 200: z.object({ signedIn: z.literal(true) }) },
       },
-      onRequest: limitAccepts,
+      config: acceptLimit,
     },
     async (request, reply) => {
       const { email, contact } = await acceptInvitationWithPassword(
@@ -101,7 +99,8 @@ export async function portalAuthRoutes(app: FastifyInstance) {
         params: invitationTokenParamsSchema,
         response: { 200: acceptedInvitationSchema },
       },
-      onRequest: [limitAccepts, requireContact],
+      onRequest: requireContact,
+      config: acceptLimit,
     },
     async (request) => {
       const { contact } = await acceptInvitationAsSignedIn(
