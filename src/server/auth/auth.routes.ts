@@ -1,7 +1,6 @@
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { staffSessionSchema } from "../../shared/api/session.js";
+import { addEndpointRoute } from "../http/endpoint-route.js";
 import { errorBody, notFound } from "../http/errors.js";
 import { CLIENT_IP_HEADER } from "./auth.js";
 import { AUTH_BODY_LIMIT_BYTES, checkAuthBody } from "./auth-body-guard.js";
@@ -90,17 +89,9 @@ export async function authRoutes(app: FastifyInstance) {
     });
   });
 
-  app.withTypeProvider<ZodTypeProvider>().get(
-    "/api/session",
-    {
-      schema: {
-        tags: ["session"],
-        summary: "The signed-in staff member and their firm",
-        response: { 200: staffSessionSchema },
-      },
-      preHandler: requireStaff,
-    },
-    async (request) => {
+  addEndpointRoute(app, "getStaffSession", {
+    preHandler: requireStaff,
+    handler: async (request) => {
       const principal = staffOf(request);
       return {
         kind: "staff" as const,
@@ -111,5 +102,5 @@ export async function authRoutes(app: FastifyInstance) {
         firm: { id: principal.firmId, name: principal.firmName },
       };
     },
-  );
+  });
 }

@@ -1,14 +1,8 @@
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyInstance } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
-import {
-  acceptInvitationBodySchema,
-  invitationStateSchema,
-  invitationTokenParamsSchema,
-} from "../../shared/api/portal.js";
-import { type ContactSession, contactSessionSchema } from "../../shared/api/session.js";
+import type { ContactSession } from "../../shared/api/session.js";
 import { publishContactChanged, renewExpiredInvitation } from "../clients/portal-access.service.js";
+import { addEndpointRoute } from "../http/endpoint-route.js";
 import { AppError } from "../http/errors.js";
 import { CLIENT_IP_HEADER } from "./auth.js";
 import { acceptInvitation, describeInvitation } from "./invitations.service.js";
@@ -29,34 +23,14 @@ function toContactSession(principal: ContactPrincipal): ContactSession {
 }
 
 export async function portalAuthRoutes(app: FastifyInstance) {
-  const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db, auth, config, bus } = app.deps;
 
-  routes.get(
-    "/api/portal/invitations/:token",
-    {
-      schema: {
-        tags: ["portal"],
-        summary: "Who an invitation link is for, or why it no longer works",
-        params: invitationTokenParamsSchema,
-        response: { 200: invitationStateSchema },
-      },
-    },
-    async (request) => describeInvitation(db, request.params.token),
-  );
+  addEndpointRoute(app, "getInvitation", {
+    handler: async (request) => describeInvitation(db, request.params.token),
+  });
 
-  routes.post(
-    "/api/portal/invitations/:token/accept",
-    {
-      schema: {
-        tags: ["portal"],
-        summary: "Accept an invitation with a new password, and sign in",
-        params: invitationTokenParamsSchema,
-        body: acceptInvitationBodySchema,
-        response: { 200: z.object({ signedIn: z.literal(true) }) },
-      },
-    },
-    async (request, reply) => {
+  addEndpointRoute(app, "acceptInvitation", {
+    handler: async (request, reply) => {
       const { email, contact } = await acceptInvitation(
         db,
         request.params.token,
@@ -76,34 +50,17 @@ export async function portalAuthRoutes(app: FastifyInstance) {
       reply.header("set-cookie", signedIn.headers.getSetCookie());
       return { signedIn: true as const };
     },
-  );
+  });
 
-  routes.post(
-    "/api/portal/invitations/:token/renewal",
-    {
-      schema: {
-        tags: ["portal"],
-        summary: "Ask for a new invitation when this one expired (sent to the invited address)",
-        params: invitationTokenParamsSchema,
-        response: { 202: z.object({ requested: z.literal(true) }) },
-      },
-    },
-    async (request, reply) => {
+  addEndpointRoute(app, "requestInvitationRenewal", {
+    handler: async (request, reply) => {
       await renewExpiredInvitation(db, config.publicUrl, request.params.token);
       return reply.status(202).send({ requested: true as const });
     },
-  );
+  });
 
-  routes.get(
-    "/api/portal/session",
-    {
-      schema: {
-        tags: ["portal"],
-        summary: "The signed-in contact and the clients they can see",
-        response: { 200: contactSessionSchema },
-      },
-      onRequest: requireContact,
-    },
-    async (request) => toContactSession(contactOf(request)),
-  );
+  addEndpointRoute(app, "getPortalSession", {
+    onRequest: requireContact,
+    handler: async (request) => toContactSession(contactOf(request)),
+  });
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { Endpoint } from "./endpoint.js";
 import { textInput } from "./fields.js";
+import { type RouteName, routes } from "./routes.js";
 import { newPasswordSchema } from "./session.js";
 
 export const invitationTokenParamsSchema = z.object({
@@ -21,3 +23,34 @@ export const invitationStateSchema = z.discriminatedUnion("state", [
 export type InvitationState = z.infer<typeof invitationStateSchema>;
 
 export const acceptInvitationBodySchema = z.object({ password: newPasswordSchema });
+
+export const invitationEndpoints = {
+  getInvitation: {
+    ...routes.getInvitation,
+    tags: ["portal"],
+    public: true,
+    summary: "Who an invitation link is for, or why it no longer works",
+    params: invitationTokenParamsSchema,
+    responses: { 200: invitationStateSchema },
+    errors: [400],
+  },
+  acceptInvitation: {
+    ...routes.acceptInvitation,
+    tags: ["portal"],
+    public: true,
+    summary: "Accept an invitation with a new password, and sign in",
+    params: invitationTokenParamsSchema,
+    body: acceptInvitationBodySchema,
+    responses: { 200: z.object({ signedIn: z.literal(true) }) },
+    errors: [400, 403, 409, 410],
+  },
+  requestInvitationRenewal: {
+    ...routes.requestInvitationRenewal,
+    tags: ["portal"],
+    public: true,
+    summary: "Ask for a new invitation when this one expired (sent to the invited address)",
+    params: invitationTokenParamsSchema,
+    responses: { 202: z.object({ requested: z.literal(true) }) },
+    errors: [400, 403],
+  },
+} satisfies Partial<Record<RouteName, Endpoint>>;

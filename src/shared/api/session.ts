@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { Endpoint } from "./endpoint.js";
 import { textInput } from "./fields.js";
+import { type RouteName, routes } from "./routes.js";
 
 export const staffSessionSchema = z.object({
   kind: z.literal("staff"),
@@ -42,3 +44,20 @@ export const contactSessionSchema = z.object({
   clients: z.array(portalClientSchema),
 });
 export type ContactSession = z.infer<typeof contactSessionSchema>;
+
+export const sessionEndpoints = {
+  getStaffSession: {
+    ...routes.getStaffSession,
+    tags: ["session"],
+    summary: "The signed-in staff member and their firm",
+    responses: { 200: staffSessionSchema },
+    errors: [401, 403],
+  },
+  getPortalSession: {
+    ...routes.getPortalSession,
+    tags: ["portal"],
+    summary: "The signed-in contact and the clients they can see",
+    responses: { 200: contactSessionSchema },
+    errors: [401, 403],
+  },
+} satisfies Partial<Record<RouteName, Endpoint>>;

@@ -1,8 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
-import type { InvitationState } from "../../shared/api/portal.js";
-import { ApiRequestError, api } from "../api.js";
+import { ApiRequestError, call } from "../api.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
@@ -14,18 +13,17 @@ export function AcceptInvitationPage() {
   const { token = "" } = useParams();
   const invitation = useQuery({
     queryKey: ["invitation", token],
-    queryFn: () =>
-      api<InvitationState>("GET", `/api/portal/invitations/${encodeURIComponent(token)}`),
+    queryFn: () => call("getInvitation", { params: { token } }),
     retry: false,
   });
   const [fieldError, setFieldError] = useState<string>();
   const accept = useMutation({
     mutationFn: (password: string) =>
-      api("POST", `/api/portal/invitations/${encodeURIComponent(token)}/accept`, { password }),
+      call("acceptInvitation", { params: { token }, body: { password } }),
     onSuccess: () => window.location.assign("/portal"),
   });
   const renew = useMutation({
-    mutationFn: () => api("POST", `/api/portal/invitations/${encodeURIComponent(token)}/renewal`),
+    mutationFn: () => call("requestInvitationRenewal", { params: { token } }),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {
