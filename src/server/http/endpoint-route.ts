@@ -45,7 +45,7 @@ export function routeSchemaOf(name: EndpointName) {
     operationId: name,
     tags: endpoint.tags,
     summary: endpoint.summary,
-    ...(endpoint.public && { security: [] }),
+    ...(endpoint.access === "anyone" && { security: [] }),
     // Fastify warns about schema keys that are present but undefined.
     ...(params && { params }),
     ...(querystring && { querystring }),

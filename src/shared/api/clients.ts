@@ -65,6 +65,7 @@ export const contactParamsSchema = clientParamsSchema.extend({
 export const clientEndpoints = {
   listClients: {
     ...routes.listClients,
+    access: "staff",
     tags: ["clients"],
     summary: "The firm's clients with their number of contacts, filtered by name",
     query: clientListQuerySchema,
@@ -73,6 +74,7 @@ export const clientEndpoints = {
   },
   createClient: {
     ...routes.createClient,
+    access: "staff",
     tags: ["clients"],
     summary: "Add a client",
     body: clientInputSchema,
@@ -81,6 +83,7 @@ export const clientEndpoints = {
   },
   getClient: {
     ...routes.getClient,
+    access: "staff",
     tags: ["clients"],
     summary: "One client of the firm",
     params: clientParamsSchema,
@@ -89,6 +92,7 @@ export const clientEndpoints = {
   },
   listContacts: {
     ...routes.listContacts,
+    access: "staff",
     tags: ["contacts"],
     summary: "The client's contacts",
     params: clientParamsSchema,
@@ -97,6 +101,7 @@ export const clientEndpoints = {
   },
   createContact: {
     ...routes.createContact,
+    access: "staff",
     tags: ["contacts"],
     summary: "Add a contact to the client",
     params: clientParamsSchema,
@@ -106,6 +111,7 @@ export const clientEndpoints = {
   },
   updateContact: {
     ...routes.updateContact,
+    access: "staff",
     tags: ["contacts"],
     summary: "Change a contact's name and e-mail",
     params: contactParamsSchema,
@@ -115,6 +121,7 @@ export const clientEndpoints = {
   },
   deleteContact: {
     ...routes.deleteContact,
+    access: "staff",
     tags: ["contacts"],
     summary: "Remove a contact",
     params: contactParamsSchema,
@@ -123,6 +130,7 @@ export const clientEndpoints = {
   },
   inviteContact: {
     ...routes.inviteContact,
+    access: "staff",
     tags: ["portal access"],
     summary: "Invite the contact to the portal, or send a fresh invitation",
     params: contactParamsSchema,
@@ -131,6 +139,7 @@ export const clientEndpoints = {
   },
   revokePortalAccess: {
     ...routes.revokePortalAccess,
+    access: "staff",
     tags: ["portal access"],
     summary: "Revoke the contact's portal access at once",
     params: contactParamsSchema,

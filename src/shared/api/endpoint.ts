@@ -34,8 +34,8 @@ export type Endpoint = {
   path: string;
   summary: string;
   tags: readonly [string];
-  /** Answers without a session (every other endpoint needs the session cookie). */
-  public?: true;
+  /** Who may call it: signed-in staff, a signed-in contact (the portal), or anyone. */
+  access: "staff" | "contact" | "anyone";
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;

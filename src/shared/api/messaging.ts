@@ -126,6 +126,7 @@ const sendResponses = { 200: messageSchema, 201: messageSchema };
 export const messagingEndpoints = {
   listConversations: {
     ...routes.listConversations,
+    access: "staff",
     tags: ["messaging"],
     summary: "The client's conversations with unread counts, and contacts without a direct one",
     params: clientParamsSchema,
@@ -134,6 +135,7 @@ export const messagingEndpoints = {
   },
   startConversation: {
     ...routes.startConversation,
+    access: "staff",
     tags: ["messaging"],
     summary: "Start (or open) the All Contacts thread or a contact's direct thread",
     params: clientParamsSchema,
@@ -143,6 +145,7 @@ export const messagingEndpoints = {
   },
   listMessages: {
     ...routes.listMessages,
+    access: "staff",
     tags: ["messaging"],
     summary: "A page of messages, oldest first; `before` pages back through history",
     params: conversationParamsSchema,
@@ -152,6 +155,7 @@ export const messagingEndpoints = {
   },
   sendMessage: {
     ...routes.sendMessage,
+    access: "staff",
     tags: ["messaging"],
     summary: "Send a message or internal note (idempotent by message id)",
     params: conversationParamsSchema,
@@ -161,6 +165,7 @@ export const messagingEndpoints = {
   },
   editMessage: {
     ...routes.editMessage,
+    access: "staff",
     tags: ["messaging"],
     summary: "Edit one's own message",
     params: messageParamsSchema,
@@ -170,6 +175,7 @@ export const messagingEndpoints = {
   },
   deleteMessage: {
     ...routes.deleteMessage,
+    access: "staff",
     tags: ["messaging"],
     summary: "Delete one's own message for everyone",
     params: messageParamsSchema,
@@ -178,6 +184,7 @@ export const messagingEndpoints = {
   },
   markConversationRead: {
     ...routes.markConversationRead,
+    access: "staff",
     tags: ["messaging"],
     summary: "Mark the conversation read up to a sequence number",
     params: conversationParamsSchema,
@@ -187,6 +194,7 @@ export const messagingEndpoints = {
   },
   listTeamMembers: {
     ...routes.listTeamMembers,
+    access: "staff",
     tags: ["messaging"],
     summary: "The firm's staff, for @mentions",
     responses: { 200: z.object({ members: z.array(teamMemberSchema) }) },
@@ -198,6 +206,7 @@ export const messagingEndpoints = {
 export const portalMessagingEndpoints = {
   listPortalConversations: {
     ...routes.listPortalConversations,
+    access: "contact",
     tags: ["portal"],
     summary: "The client's All Contacts thread and the contact's own direct thread",
     params: clientParamsSchema,
@@ -206,6 +215,7 @@ export const portalMessagingEndpoints = {
   },
   listPortalMessages: {
     ...routes.listPortalMessages,
+    access: "contact",
     tags: ["portal"],
     summary: "A page of the messages the contact may see, oldest first",
     params: conversationParamsSchema,
@@ -215,6 +225,7 @@ export const portalMessagingEndpoints = {
   },
   sendPortalMessage: {
     ...routes.sendPortalMessage,
+    access: "contact",
     tags: ["portal"],
     summary: "Send a message (idempotent by message id)",
     params: conversationParamsSchema,
@@ -224,6 +235,7 @@ export const portalMessagingEndpoints = {
   },
   editPortalMessage: {
     ...routes.editPortalMessage,
+    access: "contact",
     tags: ["portal"],
     summary: "Edit one's own message",
     params: messageParamsSchema,
@@ -233,6 +245,7 @@ export const portalMessagingEndpoints = {
   },
   deletePortalMessage: {
     ...routes.deletePortalMessage,
+    access: "contact",
     tags: ["portal"],
     summary: "Delete one's own message for everyone",
     params: messageParamsSchema,
@@ -241,6 +254,7 @@ export const portalMessagingEndpoints = {
   },
   markPortalConversationRead: {
     ...routes.markPortalConversationRead,
+    access: "contact",
     tags: ["portal"],
     summary: "Mark the conversation read up to a number in the contact's numbering",
     params: conversationParamsSchema,

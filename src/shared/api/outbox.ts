@@ -18,6 +18,7 @@ export type OutboxMail = z.infer<typeof outboxMailSchema>;
 export const outboxEndpoints = {
   listOutbox: {
     ...routes.listOutbox,
+    access: "staff",
     tags: ["mail"],
     summary: "The firm's outgoing e-mail, newest first (firm owners only)",
     responses: { 200: z.object({ mails: z.array(outboxMailSchema) }) },

@@ -28,7 +28,7 @@ export const invitationEndpoints = {
   getInvitation: {
     ...routes.getInvitation,
     tags: ["portal"],
-    public: true,
+    access: "anyone",
     summary: "Who an invitation link is for, or why it no longer works",
     params: invitationTokenParamsSchema,
     responses: { 200: invitationStateSchema },
@@ -37,7 +37,7 @@ export const invitationEndpoints = {
   acceptInvitation: {
     ...routes.acceptInvitation,
     tags: ["portal"],
-    public: true,
+    access: "anyone",
     summary: "Accept an invitation with a new password, and sign in",
     params: invitationTokenParamsSchema,
     body: acceptInvitationBodySchema,
@@ -47,7 +47,7 @@ export const invitationEndpoints = {
   requestInvitationRenewal: {
     ...routes.requestInvitationRenewal,
     tags: ["portal"],
-    public: true,
+    access: "anyone",
     summary: "Ask for a new invitation when this one expired (sent to the invited address)",
     params: invitationTokenParamsSchema,
     responses: { 202: z.object({ requested: z.literal(true) }) },

@@ -48,6 +48,7 @@ export type ContactSession = z.infer<typeof contactSessionSchema>;
 export const sessionEndpoints = {
   getStaffSession: {
     ...routes.getStaffSession,
+    access: "staff",
     tags: ["session"],
     summary: "The signed-in staff member and their firm",
     responses: { 200: staffSessionSchema },
@@ -55,6 +56,7 @@ export const sessionEndpoints = {
   },
   getPortalSession: {
     ...routes.getPortalSession,
+    access: "contact",
     tags: ["portal"],
     summary: "The signed-in contact and the clients they can see",
     responses: { 200: contactSessionSchema },
