@@ -38,7 +38,7 @@ export type EndpointRouteOptions<E extends Endpoint> = Omit<
 >;
 
 /** The route schema Fastify validates and serializes with, and the OpenAPI document shows. */
-export function routeSchemaOf(name: EndpointName) {
+function routeSchemaOf(name: EndpointName) {
   const endpoint: Endpoint = endpoints[name];
   const { params, query: querystring, body } = endpoint;
   return {
