@@ -161,7 +161,7 @@ export const messagingEndpoints = {
     params: conversationParamsSchema,
     body: sendMessageBodySchema,
     responses: sendResponses,
-    errors: [400, 401, 403, 404, 409],
+    errors: [400, 401, 403, 404, 409, 429],
   },
   editMessage: {
     ...routes.editMessage,
@@ -171,7 +171,7 @@ export const messagingEndpoints = {
     params: messageParamsSchema,
     body: editMessageBodySchema,
     responses: { 200: messageSchema },
-    errors: [400, 401, 403, 404, 409],
+    errors: [400, 401, 403, 404, 409, 429],
   },
   deleteMessage: {
     ...routes.deleteMessage,
@@ -231,7 +231,7 @@ export const portalMessagingEndpoints = {
     params: conversationParamsSchema,
     body: portalSendMessageBodySchema,
     responses: sendResponses,
-    errors: [400, 401, 403, 404, 409],
+    errors: [400, 401, 403, 404, 409, 429],
   },
   editPortalMessage: {
     ...routes.editPortalMessage,
@@ -241,7 +241,7 @@ export const portalMessagingEndpoints = {
     params: messageParamsSchema,
     body: editMessageBodySchema,
     responses: { 200: messageSchema },
-    errors: [400, 401, 403, 404, 409],
+    errors: [400, 401, 403, 404, 409, 429],
   },
   deletePortalMessage: {
     ...routes.deletePortalMessage,
