@@ -8,6 +8,7 @@ export default defineConfig({
   build: {
     outDir: `${import.meta.dirname}/dist/web`,
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps: the server never hands them out (and Tailwind's plugin cannot map its CSS).
+    sourcemap: false,
   },
 });

@@ -1,3 +1,4 @@
+import type { Locator } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
 
@@ -73,6 +74,60 @@ describe("staff foundation", () => {
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
 
     expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("page loads", () => {
+  it("log no console warning or error on any screen, staff or portal", async () => {
+    const { page, context, problems, consoleOutput } = await openPage(app.browser, app.server.url);
+    const heading = (name: string, level = 1) => page.getByRole("heading", { level, name });
+    const firstMessage = () =>
+      page.getByRole("region", { name: "Message history" }).locator("li[data-message-id]").first();
+    /** Once the screen shows `shown`, a fresh load of it shows it again. */
+    const reloadShows = async (shown: Locator) => {
+      await shown.waitFor();
+      await page.reload();
+      await shown.waitFor();
+    };
+
+    for (const [path, title] of [
+      ["/sign-in", "Sign in"],
+      ["/portal/sign-in", "Sign in"],
+      ["/portal/forgot-password", "Forgot your password?"],
+    ] as const) {
+      await page.goto(path);
+      await heading(title).waitFor();
+    }
+
+    await signInAsStaff(page, "ada@northwind.test");
+    await reloadShows(page.getByRole("link", { name: "Globex Ltd" }));
+    await page.getByRole("link", { name: "Globex Ltd" }).click();
+    await reloadShows(heading("Globex Ltd"));
+    const sidebar = page.getByRole("navigation", { name: "Client sections" });
+    await sidebar.getByRole("link", { name: /^Messages/ }).click();
+    await reloadShows(firstMessage());
+    await sidebar.getByRole("link", { name: "Contacts" }).click();
+    await reloadShows(page.getByRole("cell", { name: "gus@globex.test" }));
+    await page.goto("/outbox");
+    await heading("Outbox").waitFor();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/sign-in");
+
+    await page.goto("/portal/sign-in");
+    await page.getByLabel("Email").fill("gus@globex.test");
+    await page.getByLabel("Password").fill("demo-password");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await firstMessage().waitFor();
+    await reloadShows(firstMessage());
+
+    expect(consoleOutput).toEqual([]);
+    expect(problems).toEqual([]);
+
+    // The built app's scripts are served; their source maps are not.
+    const script = await page.locator("script[src]").first().getAttribute("src");
+    expect((await page.request.get(script ?? "")).status()).toBe(200);
+    expect((await page.request.get(`${script}.map`)).status()).toBe(404);
     await context.close();
   });
 });

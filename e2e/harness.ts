@@ -116,22 +116,31 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile whose page fails the test on any script error or CSP violation. */
+/**
+ * A fresh browser profile and page. `problems` collects script errors and CSP violations, which
+ * fail any test; `consoleOutput` collects every console warning and error, for the checks that
+ * a page load is silent (a failed request a test provokes on purpose logs one too).
+ */
 export async function openPage(
   browser: Browser,
   baseURL: string,
   options: BrowserContextOptions = {},
-): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+): Promise<{ context: BrowserContext; page: Page; problems: string[]; consoleOutput: string[] }> {
   const context = await browser.newContext({ ...options, baseURL });
   const page = await context.newPage();
   const problems: string[] = [];
+  const consoleOutput: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) {
+    const type = message.type();
+    if (type === "error" && /Content Security Policy/i.test(message.text())) {
       problems.push(`CSP: ${message.text()}`);
     }
+    if (type === "warning" || type === "error") {
+      consoleOutput.push(`${type} on ${page.url()}: ${message.text()}`);
+    }
   });
-  return { context, page, problems };
+  return { context, page, problems, consoleOutput };
 }
 
 /** Runs axe-core (WCAG 2.2 A and AA rules) on the page and expects zero violations. */

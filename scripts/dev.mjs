@@ -13,7 +13,7 @@ const children = [
     stdio: "inherit",
   }),
 ];
-for (const signal of ["SIGINT", "SIGTERM"]) {
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
   process.on(signal, () => {
     for (const child of children) child.kill(signal);
     process.exit(0);

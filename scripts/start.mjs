@@ -7,11 +7,19 @@ import { join } from "node:path";
 const root = join(import.meta.dirname, "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ */
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/**
+ * @param {string} path
+ * @returns {number}
+ */
 function newestChange(path) {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
@@ -37,7 +45,7 @@ const server = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"]
   cwd: root,
   stdio: "inherit",
 });
-for (const signal of ["SIGINT", "SIGTERM"]) {
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
   process.on(signal, () => server.kill(signal));
 }
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

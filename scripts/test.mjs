@@ -1,6 +1,7 @@
-// `npm test`: every suite, one summary. Unit and integration tests run on embedded PGlite and,
-// when TEST_DATABASE_URL is set, again on that PostgreSQL server; then the browser tests run
-// against the freshly built app. Ends with one line: "N passed, N failed".
+// `npm test`: the gates first (lint and format, types, migrations), then every suite, one summary.
+// Unit and integration tests run on embedded PGlite and, when TEST_DATABASE_URL is set, again on
+// that PostgreSQL server; then the browser tests run against the freshly built app. A failed gate
+// stops the run there. Ends with one line: "N passed, N failed" (a failed gate counts as failed).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +12,28 @@ rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
 const extraArgs = process.argv.slice(2);
+
+const gates = [
+  {
+    name: "lint and format (Biome)",
+    command: ["npx", "biome", "check", "--error-on-warnings", "."],
+  },
+  { name: "types (tsc over all code)", command: ["npx", "tsc", "-p", "."] },
+  { name: "migrations (drizzle-kit)", command: ["node", "scripts/check-migrations.mjs"] },
+];
+
+for (const gate of gates) {
+  console.log(`\n▶ gate: ${gate.name}`);
+  const [command = "", ...args] = gate.command;
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) {
+    console.log(`✗ gate failed: ${gate.name}; no tests were run`);
+    console.log("\n0 passed, 1 failed");
+    process.exit(result.status || 1);
+  }
+  console.log(`✓ ${gate.name}`);
+}
+
 const suites = [
   { name: "server (PGlite)", args: [], env: { TEST_DATABASE_URL: "" } },
   ...(process.env.TEST_DATABASE_URL ? [{ name: "server (PostgreSQL)", args: [], env: {} }] : []),

@@ -60,6 +60,28 @@ async function createScratchDatabase(serverUrl: string) {
   };
 }
 
+/**
+ * Every 4xx an API route answers in any test must be one its contract entry lists, or the answer
+ * becomes a 500 naming the gap, so the OpenAPI document cannot fall behind what the server does.
+ */
+function refuseUndocumentedErrors(app: FastifyInstance) {
+  app.addHook("onSend", async (request, reply, payload) => {
+    const documented = request.routeOptions.schema?.response as object | undefined;
+    const status = reply.statusCode;
+    if (!documented || status < 400 || status >= 500 || String(status) in documented) {
+      return payload;
+    }
+    const route = `${request.method} ${request.routeOptions.url}`;
+    reply.status(500).type("application/json; charset=utf-8");
+    return JSON.stringify({
+      error: {
+        code: "undocumented_status",
+        message: `${route} answered ${status}, which its contract entry does not list: ${payload}`,
+      },
+    });
+  });
+}
+
 /** Opens the test database (PGlite in memory, or the run's PostgreSQL database) and builds the app. */
 export async function createTestApp(
   overrides: Partial<Config> = {},
@@ -102,6 +124,7 @@ export async function createTestApp(
     webDir: options.webDir,
     tasks: options.tasks,
   });
+  refuseUndocumentedErrors(app);
   await app.ready();
   return testAppOf({ app, database, config, bus }, async () => {
     await app.close();

@@ -1,12 +1,7 @@
 import helmet from "@fastify/helmet";
-import swagger from "@fastify/swagger";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from "fastify-type-provider-zod";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { type Auth, createAuth } from "./auth/auth.js";
 import { authRoutes } from "./auth/auth.routes.js";
 import { portalAuthRoutes } from "./auth/portal-auth.routes.js";
@@ -17,6 +12,7 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
 import { errorBody, registerErrorHandling } from "./http/errors.js";
 import { logSerializers } from "./http/log-redaction.js";
+import { serveOpenApiDocument } from "./http/openapi.js";
 import { isTrustedOrigin } from "./http/origin.js";
 import { servePages } from "./http/pages.js";
 import { registerRateLimits } from "./http/rate-limits.js";
@@ -126,19 +122,7 @@ export async function buildApp({
     if (closing) reply.header("connection", "close");
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: "Portico API", version: "0.1.0" },
-      components: {
-        securitySchemes: {
-          session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" },
-        },
-      },
-      security: [{ session: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  app.get("/api/openapi.json", { schema: { hide: true } }, () => app.swagger());
+  await serveOpenApiDocument(app, config.publicUrl);
 
   await app.register(websocket, {
     options: { perMessageDeflate: false, maxPayload: REALTIME_MAX_FRAME_BYTES },

@@ -1,3 +1,6 @@
+import type { EndpointInput, EndpointOutput } from "../shared/api/endpoint.js";
+import type { EndpointName, Endpoints } from "../shared/api/endpoints.js";
+import { type HttpMethod, routes } from "../shared/api/routes.js";
 import type { ApiError } from "../shared/errors.js";
 
 /** A failed API call, carrying the server's `{ error: { code, message, fields } }`. */
@@ -12,13 +15,11 @@ export class ApiRequestError extends Error {
   }
 }
 
-type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-
-/** Calls our JSON API. Throws ApiRequestError with the server's message, or a network error. */
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** Sends one request; answers the parsed JSON (null for 204) or throws ApiRequestError. */
+async function send(method: HttpMethod, url: string, body?: unknown): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(path, {
+    response = await fetch(url, {
       method,
       credentials: "same-origin",
       headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -27,8 +28,8 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   } catch {
     throw new ApiRequestError(0, "network", "Could not reach the server. Check your connection.");
   }
-  if (response.status === 204) return undefined as T;
-  const payload = (await response.json().catch(() => null)) as { error?: ApiError } | T | null;
+  if (response.status === 204) return null;
+  const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (payload as { error?: ApiError } | null)?.error;
     throw new ApiRequestError(
@@ -38,7 +39,46 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
       error?.fields,
     );
   }
-  return payload as T;
+  return payload;
+}
+
+function urlOf(path: string, params: object = {}, query: object = {}): string {
+  const filled = path.replace(/:(\w+)/g, (_match, name: string) =>
+    encodeURIComponent(String((params as Record<string, unknown>)[name])),
+  );
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `${filled}?${text}` : filled;
+}
+
+type CallInput<Name extends EndpointName> = EndpointInput<Endpoints[Name]>;
+/** The input may be left out when nothing in it is required. */
+type CallArgs<Name extends EndpointName> =
+  object extends CallInput<Name> ? [input?: CallInput<Name>] : [input: CallInput<Name>];
+
+/**
+ * Calls an endpoint of the API contract by name. Its params, query and body are typed by the
+ * endpoint's schemas and so is the answer: a changed shape fails the compiler, not a user.
+ */
+export async function call<Name extends EndpointName>(
+  name: Name,
+  ...[input]: CallArgs<Name>
+): Promise<EndpointOutput<Endpoints[Name]>> {
+  const { method, path } = routes[name];
+  const { params, query, body } = (input ?? {}) as {
+    params?: object;
+    query?: object;
+    body?: unknown;
+  };
+  return (await send(method, urlOf(path, params, query), body)) as EndpointOutput<Endpoints[Name]>;
+}
+
+/** Posts to a sign-in endpoint of the auth library (outside our contract); its answer is not read. */
+export async function postToAuth(path: `/api/auth/${string}`, body: object): Promise<void> {
+  await send("POST", path, body);
 }
 
 export const isUnauthenticated = (error: unknown) =>

@@ -1,4 +1,4 @@
-import { ApiRequestError, api } from "./api.js";
+import { ApiRequestError, postToAuth } from "./api.js";
 
 /**
  * The page to open after sign-in: `next` when it is a path on this site, else `fallback`.
@@ -25,7 +25,7 @@ export function safeNextPath(fallback: string): string {
 /** Signs in with e-mail and password; resolves to an error message to show, or null on success. */
 export async function signInWithPassword(email: string, password: string): Promise<string | null> {
   try {
-    await api("POST", "/api/auth/sign-in/email", { email, password });
+    await postToAuth("/api/auth/sign-in/email", { email, password });
     return null;
   } catch (caught) {
     if (caught instanceof ApiRequestError && caught.status === 401) {
@@ -36,6 +36,6 @@ export async function signInWithPassword(email: string, password: string): Promi
 }
 
 export async function signOutTo(path: string) {
-  await api("POST", "/api/auth/sign-out", {});
+  await postToAuth("/api/auth/sign-out", {});
   window.location.assign(path);
 }

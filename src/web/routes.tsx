@@ -1,5 +1,5 @@
 import type { ComponentType } from "react";
-import { createBrowserRouter, Navigate } from "react-router";
+import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
 import { SignInPage } from "./staff/SignInPage.js";
 
 function NotFoundPage() {
@@ -18,7 +18,12 @@ function screen<Module>(load: () => Promise<Module>, pick: (module: Module) => C
   return { lazy: async () => ({ Component: pick(await load()) }) };
 }
 
-export const router = createBrowserRouter([
+/** What the first page load shows while its screen's code arrives: nothing, for that moment. */
+function FirstScreenLoading() {
+  return null;
+}
+
+const screens: RouteObject[] = [
   { path: "/sign-in", element: <SignInPage /> },
   {
     path: "/portal/sign-in",
@@ -118,4 +123,9 @@ export const router = createBrowserRouter([
       { path: "*", element: <NotFoundPage /> },
     ],
   },
+];
+
+// One root route holds the fallback, so every first load has one (React Router warns otherwise).
+export const router = createBrowserRouter([
+  { HydrateFallback: FirstScreenLoading, children: screens },
 ]);

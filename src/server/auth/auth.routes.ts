@@ -1,7 +1,6 @@
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { staffSessionSchema } from "../../shared/api/session.js";
+import { addEndpointRoute } from "../http/endpoint-route.js";
 import { errorBody, notFound } from "../http/errors.js";
 import { permissionsOf } from "../team/policy.js";
 import { CLIENT_IP_HEADER } from "./auth.js";
@@ -97,17 +96,9 @@ export async function authRoutes(app: FastifyInstance) {
     });
   });
 
-  app.withTypeProvider<ZodTypeProvider>().get(
-    "/api/session",
-    {
-      schema: {
-        tags: ["session"],
-        summary: "The signed-in staff member and their firm",
-        response: { 200: staffSessionSchema },
-      },
-      preHandler: requireStaff,
-    },
-    async (request) => {
+  addEndpointRoute(app, "getStaffSession", {
+    preHandler: requireStaff,
+    handler: async (request) => {
       const principal = staffOf(request);
       return {
         kind: "staff" as const,
@@ -119,5 +110,5 @@ export async function authRoutes(app: FastifyInstance) {
         can: permissionsOf(principal),
       };
     },
-  );
+  });
 }

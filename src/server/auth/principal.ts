@@ -1,49 +1,14 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { and, asc, eq } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { StaffRole } from "../../shared/api/session.js";
 import type { Database } from "../db/connect.js";
 import { clients, contacts, firms, staff, user } from "../db/schema.js";
 import { forbidden, unauthenticated } from "../http/errors.js";
 import { hasPortalAccess } from "../messaging/visibility.js";
 import type { Auth } from "./auth.js";
+import type { ContactPrincipal, PortalLink, Principal, StaffPrincipal } from "./principal-types.js";
 
-export type StaffPrincipal = {
-  kind: "staff";
-  userId: string;
-  /** The session this request (or socket) runs on. */
-  sessionId: string;
-  staffId: string;
-  firmId: string;
-  firmName: string;
-  role: StaffRole;
-  name: string;
-  email: string;
-};
-
-/** One client a portal user may see, through their contact record at that client. */
-export type PortalLink = {
-  contactId: string;
-  /** The name the firm keeps for this contact at this client: what their messages show. */
-  contactName: string;
-  clientId: string;
-  clientName: string;
-  firmId: string;
-  firmName: string;
-};
-
-export type ContactPrincipal = {
-  kind: "contact";
-  userId: string;
-  sessionId: string;
-  name: string;
-  email: string;
-  /** Only contact records with active portal access. */
-  links: PortalLink[];
-};
-
-/** Who is making a request. Every tenant query is scoped by the principal's firm. */
-export type Principal = StaffPrincipal | ContactPrincipal;
+export type { ContactPrincipal, PortalLink, Principal, StaffPrincipal } from "./principal-types.js";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
 import { buildClient, buildFirm, buildStaff, type TestFirm } from "../../../test/factories.js";
@@ -95,5 +98,39 @@ describe("page routing by who is signed in", () => {
     expect(decidePage("/sign-in", "", "staff")).toEqual({ redirect: "/clients" });
     expect(decidePage("/portal/sign-in", "", "contact")).toEqual({ redirect: "/portal" });
     expect(decidePage("/", "", "contact")).toEqual({ redirect: "/portal" });
+  });
+});
+
+describe("serving the built web app", () => {
+  let web: TestApp;
+  let webDir: string;
+  beforeAll(async () => {
+    webDir = await mkdtemp(join(tmpdir(), "portico-web-"));
+    await mkdir(join(webDir, "assets"));
+    await writeFile(join(webDir, "index.html"), "<!doctype html><title>Portico</title>");
+    await writeFile(join(webDir, "assets", "app-1a2b.js"), "console.log('app');");
+    await writeFile(join(webDir, "assets", "app-1a2b.js.map"), '{"version":3,"sources":[]}');
+    web = await createTestApp({}, { webDir });
+  });
+  afterAll(async () => {
+    await web?.close();
+    await rm(webDir, { recursive: true, force: true });
+  });
+
+  it("serves the app's scripts and pages", async () => {
+    const script = await web.request({ method: "GET", url: "/assets/app-1a2b.js" });
+    expect(script.statusCode).toBe(200);
+    expect(script.body).toBe("console.log('app');");
+    const page = await web.request({ method: "GET", url: "/sign-in" });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("<title>Portico</title>");
+  });
+
+  it("never serves a source map, even one that is on disk", async () => {
+    for (const url of ["/assets/app-1a2b.js.map", "/assets/app-1a2b.js.map?v=1", "/x.css.map"]) {
+      const response = await web.request({ method: "GET", url });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.body, url).not.toContain("sources");
+    }
   });
 });

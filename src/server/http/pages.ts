@@ -3,6 +3,7 @@ import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { resolvePrincipal } from "../auth/principal.js";
+import { errorBody } from "./errors.js";
 
 /** Where `vite build` writes the web app. */
 export const webDistDir = join(import.meta.dirname, "..", "..", "..", "dist", "web");
@@ -42,6 +43,12 @@ export function decidePage(
  * here, before any script runs, so a signed-out visitor never sees a protected screen flash.
  */
 export async function servePages(app: FastifyInstance, webDir = webDistDir) {
+  // Source maps would hand out the app's source; they are not built, and never served either.
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.url.split("?")[0]?.endsWith(".map")) {
+      return reply.status(404).send(errorBody("not_found", "Source maps are not served."));
+    }
+  });
   const indexPath = join(webDir, "index.html");
   if (!existsSync(indexPath)) {
     app.log.warn("dist/web is missing: run `npm run build` to serve the web app");

@@ -8,7 +8,7 @@ import {
   type SQLWrapper,
   sql,
 } from "drizzle-orm";
-import type { Principal } from "../auth/principal.js";
+import type { Principal } from "../auth/principal-types.js";
 import { conversations, messages } from "../db/schema.js";
 
 /**

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { richTextDocSchema } from "../rich-text/document.js";
-import { portalStatusSchema } from "./clients.js";
+import { clientParamsSchema, portalStatusSchema } from "./clients.js";
+import { type Endpoint, noContentSchema } from "./endpoint.js";
 import { MAX_INT32 } from "./fields.js";
+import { type RouteName, routes } from "./routes.js";
 
 export const conversationKindSchema = z.enum(["all_contacts", "direct"]);
 export type ConversationKind = z.infer<typeof conversationKindSchema>;
@@ -80,12 +82,12 @@ export const messageParamsSchema = z.object({ messageId: z.uuid("Not a valid mes
 export const messagePageQuerySchema = z.object({
   /** Keyset paging: messages with `seq` below this, newest first from the server's side. */
   before: z.coerce
-    .number()
+    .number<number>()
     .int()
     .positive()
     .max(MAX_INT32, "Not a position in a conversation.")
     .optional(),
-  limit: z.coerce.number().int().min(1).max(MESSAGE_PAGE_SIZE).default(MESSAGE_PAGE_SIZE),
+  limit: z.coerce.number<number>().int().min(1).max(MESSAGE_PAGE_SIZE).default(MESSAGE_PAGE_SIZE),
 });
 
 export const messagePageSchema = z.object({
@@ -123,3 +125,146 @@ export const markReadBodySchema = z.object({
 
 export const teamMemberSchema = z.object({ id: z.uuid(), name: z.string() });
 export type TeamMember = z.infer<typeof teamMemberSchema>;
+
+const sendResponses = { 200: messageSchema, 201: messageSchema };
+
+export const messagingEndpoints = {
+  listConversations: {
+    ...routes.listConversations,
+    access: "staff",
+    tags: ["messaging"],
+    summary: "The client's conversations with unread counts, and contacts without a direct one",
+    params: clientParamsSchema,
+    responses: { 200: conversationListSchema },
+    errors: [400, 401, 403, 404],
+  },
+  startConversation: {
+    ...routes.startConversation,
+    access: "staff",
+    tags: ["messaging"],
+    summary: "Start (or open) the All Contacts thread or a contact's direct thread",
+    params: clientParamsSchema,
+    body: createConversationBodySchema,
+    responses: { 200: conversationSchema, 201: conversationSchema },
+    errors: [400, 401, 403, 404, 409],
+  },
+  listMessages: {
+    ...routes.listMessages,
+    access: "staff",
+    tags: ["messaging"],
+    summary: "A page of messages, oldest first; `before` pages back through history",
+    params: conversationParamsSchema,
+    query: messagePageQuerySchema,
+    responses: { 200: messagePageSchema },
+    errors: [400, 401, 403, 404],
+  },
+  sendMessage: {
+    ...routes.sendMessage,
+    access: "staff",
+    tags: ["messaging"],
+    summary: "Send a message or internal note (idempotent by message id)",
+    params: conversationParamsSchema,
+    body: sendMessageBodySchema,
+    responses: sendResponses,
+    errors: [400, 401, 403, 404, 409, 429],
+  },
+  editMessage: {
+    ...routes.editMessage,
+    access: "staff",
+    tags: ["messaging"],
+    summary: "Edit one's own message",
+    params: messageParamsSchema,
+    body: editMessageBodySchema,
+    responses: { 200: messageSchema },
+    errors: [400, 401, 403, 404, 409, 429],
+  },
+  deleteMessage: {
+    ...routes.deleteMessage,
+    access: "staff",
+    tags: ["messaging"],
+    summary: "Delete one's own message for everyone",
+    params: messageParamsSchema,
+    responses: { 204: noContentSchema },
+    errors: [400, 401, 403, 404],
+  },
+  markConversationRead: {
+    ...routes.markConversationRead,
+    access: "staff",
+    tags: ["messaging"],
+    summary: "Mark the conversation read up to a sequence number",
+    params: conversationParamsSchema,
+    body: markReadBodySchema,
+    responses: { 204: noContentSchema },
+    errors: [400, 401, 403, 404],
+  },
+  listTeamMembers: {
+    ...routes.listTeamMembers,
+    access: "staff",
+    tags: ["messaging"],
+    summary: "The firm's staff, for @mentions",
+    responses: { 200: z.object({ members: z.array(teamMemberSchema) }) },
+    errors: [401, 403],
+  },
+} satisfies Partial<Record<RouteName, Endpoint>>;
+
+/** The contact's side of Messages: the staff side's shapes, in the contact's own numbering. */
+export const portalMessagingEndpoints = {
+  listPortalConversations: {
+    ...routes.listPortalConversations,
+    access: "contact",
+    tags: ["portal"],
+    summary: "The client's All Contacts thread and the contact's own direct thread",
+    params: clientParamsSchema,
+    responses: { 200: conversationListSchema },
+    errors: [400, 401, 403, 404],
+  },
+  listPortalMessages: {
+    ...routes.listPortalMessages,
+    access: "contact",
+    tags: ["portal"],
+    summary: "A page of the messages the contact may see, oldest first",
+    params: conversationParamsSchema,
+    query: messagePageQuerySchema,
+    responses: { 200: messagePageSchema },
+    errors: [400, 401, 403, 404],
+  },
+  sendPortalMessage: {
+    ...routes.sendPortalMessage,
+    access: "contact",
+    tags: ["portal"],
+    summary: "Send a message (idempotent by message id)",
+    params: conversationParamsSchema,
+    body: portalSendMessageBodySchema,
+    responses: sendResponses,
+    errors: [400, 401, 403, 404, 409, 429],
+  },
+  editPortalMessage: {
+    ...routes.editPortalMessage,
+    access: "contact",
+    tags: ["portal"],
+    summary: "Edit one's own message",
+    params: messageParamsSchema,
+    body: editMessageBodySchema,
+    responses: { 200: messageSchema },
+    errors: [400, 401, 403, 404, 409, 429],
+  },
+  deletePortalMessage: {
+    ...routes.deletePortalMessage,
+    access: "contact",
+    tags: ["portal"],
+    summary: "Delete one's own message for everyone",
+    params: messageParamsSchema,
+    responses: { 204: noContentSchema },
+    errors: [400, 401, 403, 404],
+  },
+  markPortalConversationRead: {
+    ...routes.markPortalConversationRead,
+    access: "contact",
+    tags: ["portal"],
+    summary: "Mark the conversation read up to a number in the contact's numbering",
+    params: conversationParamsSchema,
+    body: markReadBodySchema,
+    responses: { 204: noContentSchema },
+    errors: [400, 401, 403, 404],
+  },
+} satisfies Partial<Record<RouteName, Endpoint>>;

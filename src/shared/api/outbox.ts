@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { Endpoint } from "./endpoint.js";
+import { type RouteName, routes } from "./routes.js";
 
 export const outboxMailSchema = z.object({
   id: z.uuid(),
@@ -12,3 +14,14 @@ export const outboxMailSchema = z.object({
   lastError: z.string().nullable(),
 });
 export type OutboxMail = z.infer<typeof outboxMailSchema>;
+
+export const outboxEndpoints = {
+  listOutbox: {
+    ...routes.listOutbox,
+    access: "staff",
+    tags: ["mail"],
+    summary: "The firm's outgoing e-mail, newest first (firm owners only)",
+    responses: { 200: z.object({ mails: z.array(outboxMailSchema) }) },
+    errors: [401, 403],
+  },
+} satisfies Partial<Record<RouteName, Endpoint>>;

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { Endpoint } from "./endpoint.js";
 import { textInput } from "./fields.js";
+import { type RouteName, routes } from "./routes.js";
 
 export const staffRoleSchema = z.enum(["owner", "admin", "member"]);
 export type StaffRole = z.infer<typeof staffRoleSchema>;
@@ -47,3 +49,22 @@ export const contactSessionSchema = z.object({
   clients: z.array(portalClientSchema),
 });
 export type ContactSession = z.infer<typeof contactSessionSchema>;
+
+export const sessionEndpoints = {
+  getStaffSession: {
+    ...routes.getStaffSession,
+    access: "staff",
+    tags: ["session"],
+    summary: "The signed-in staff member and their firm",
+    responses: { 200: staffSessionSchema },
+    errors: [401, 403],
+  },
+  getPortalSession: {
+    ...routes.getPortalSession,
+    access: "contact",
+    tags: ["portal"],
+    summary: "The signed-in contact and the clients they can see",
+    responses: { 200: contactSessionSchema },
+    errors: [401, 403],
+  },
+} satisfies Partial<Record<RouteName, Endpoint>>;

@@ -12,8 +12,8 @@ import type {
   MessagePage,
 } from "../../shared/api/messaging.js";
 import type { RichTextDoc } from "../../shared/rich-text/document.js";
-import { api } from "../api.js";
-import { useMessagingApiBase } from "./messagingApi.js";
+import { call } from "../api.js";
+import { useMessagingSide } from "./messagingSide.js";
 
 const PAGE_SIZE = 50;
 
@@ -27,16 +27,13 @@ export const messagingKeys = {
 export type ThreadData = InfiniteData<MessagePage, number | undefined>;
 
 export function useThreadMessages(conversationId: string) {
-  const base = useMessagingApiBase();
+  const side = useMessagingSide();
   return useInfiniteQuery({
     queryKey: messagingKeys.thread(conversationId),
-    queryFn: ({ pageParam }) =>
-      api<MessagePage>(
-        "GET",
-        `${base}/conversations/${conversationId}/messages?limit=${PAGE_SIZE}${
-          pageParam === undefined ? "" : `&before=${pageParam}`
-        }`,
-      ),
+    queryFn: ({ pageParam }) => {
+      const page = { params: { conversationId }, query: { limit: PAGE_SIZE, before: pageParam } };
+      return side === "staff" ? call("listMessages", page) : call("listPortalMessages", page);
+    },
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (page) => (page.hasOlder ? page.messages[0]?.seq : undefined),
   });
@@ -115,10 +112,12 @@ export type SendInput = { id: string; body: RichTextDoc; internal?: boolean };
 
 export function useSendMessage(conversationId: string, clientId: string) {
   const queryClient = useQueryClient();
-  const base = useMessagingApiBase();
+  const side = useMessagingSide();
   return useMutation({
-    mutationFn: (input: SendInput) =>
-      api<Message>("POST", `${base}/conversations/${conversationId}/messages`, input),
+    mutationFn: ({ id, body, internal }: SendInput) =>
+      side === "staff"
+        ? call("sendMessage", { params: { conversationId }, body: { id, body, internal } })
+        : call("sendPortalMessage", { params: { conversationId }, body: { id, body } }),
     onSuccess: (message) => {
       if (!upsertThreadMessage(queryClient, message)) {
         void queryClient.invalidateQueries({ queryKey: messagingKeys.thread(conversationId) });
@@ -130,10 +129,12 @@ export function useSendMessage(conversationId: string, clientId: string) {
 
 export function useEditMessage(message: Message, clientId: string) {
   const queryClient = useQueryClient();
-  const base = useMessagingApiBase();
+  const side = useMessagingSide();
   return useMutation({
-    mutationFn: (input: { body: RichTextDoc; version: number }) =>
-      api<Message>("PATCH", `${base}/messages/${message.id}`, input),
+    mutationFn: (body: { body: RichTextDoc; version: number }) => {
+      const edit = { params: { messageId: message.id }, body };
+      return side === "staff" ? call("editMessage", edit) : call("editPortalMessage", edit);
+    },
     onSuccess: (updated) => {
       replaceThreadMessage(queryClient, updated);
       void queryClient.invalidateQueries({ queryKey: messagingKeys.conversations(clientId) });
@@ -149,9 +150,14 @@ export function useEditMessage(message: Message, clientId: string) {
 
 export function useDeleteMessage(clientId: string) {
   const queryClient = useQueryClient();
-  const base = useMessagingApiBase();
+  const side = useMessagingSide();
   return useMutation({
-    mutationFn: (message: Message) => api<void>("DELETE", `${base}/messages/${message.id}`),
+    mutationFn: (message: Message) => {
+      const params = { messageId: message.id };
+      return side === "staff"
+        ? call("deleteMessage", { params })
+        : call("deletePortalMessage", { params });
+    },
     onSuccess: (_result, message) => {
       removeThreadMessage(queryClient, message.conversationId, message.id);
       void queryClient.invalidateQueries({ queryKey: messagingKeys.conversations(clientId) });
@@ -191,11 +197,15 @@ export function withReportedReads(list: ConversationList): ConversationList {
 /** Marks read up to `seq`; badges drop at once rather than after the server answers. */
 export function useMarkRead(conversationId: string, clientId: string) {
   const queryClient = useQueryClient();
-  const base = useMessagingApiBase();
+  const side = useMessagingSide();
   const listKey = messagingKeys.conversations(clientId);
   return useMutation({
-    mutationFn: (seq: number) =>
-      api<void>("POST", `${base}/conversations/${conversationId}/read`, { seq }),
+    mutationFn: (seq: number) => {
+      const read = { params: { conversationId }, body: { seq } };
+      return side === "staff"
+        ? call("markConversationRead", read)
+        : call("markPortalConversationRead", read);
+    },
     onMutate: (seq) => {
       const undo = noteReadReport(conversationId, seq);
       queryClient.setQueryData<ConversationList>(listKey, (list) =>

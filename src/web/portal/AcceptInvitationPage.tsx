@@ -1,8 +1,6 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
-import type { InvitationState } from "../../shared/api/portal.js";
-import type { ContactSession } from "../../shared/api/session.js";
-import { ApiRequestError, api } from "../api.js";
+import { ApiRequestError, call } from "../api.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
@@ -13,7 +11,7 @@ function useSessionIfAny() {
   return useQuery({
     queryKey: ["invitation-session"],
     queryFn: () =>
-      api<ContactSession>("GET", "/api/portal/session").catch((error: unknown) => {
+      call("getPortalSession", {}).catch((error: unknown) => {
         if (error instanceof ApiRequestError && (error.status === 401 || error.status === 403)) {
           return null;
         }
@@ -32,13 +30,12 @@ export function AcceptInvitationPage() {
   const { token = "" } = useParams();
   const invitation = useQuery({
     queryKey: ["invitation", token],
-    queryFn: () =>
-      api<InvitationState>("GET", `/api/portal/invitations/${encodeURIComponent(token)}`),
+    queryFn: () => call("getInvitation", { params: { token } }),
     retry: false,
   });
   const session = useSessionIfAny();
   const renew = useMutation({
-    mutationFn: () => api("POST", `/api/portal/invitations/${encodeURIComponent(token)}/renewal`),
+    mutationFn: () => call("requestInvitationRenewal", { params: { token } }),
   });
 
   const state = invitation.data;

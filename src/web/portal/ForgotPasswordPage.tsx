@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
-import { api } from "../api.js";
+import { postToAuth } from "../api.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { TextField } from "../ui/TextField.js";
@@ -16,7 +16,7 @@ export function ForgotPasswordPage() {
     const email = String(new FormData(event.currentTarget).get("email") ?? "");
     setError(null);
     try {
-      await api("POST", "/api/auth/request-password-reset", {
+      await postToAuth("/api/auth/request-password-reset", {
         email,
         redirectTo: "/portal/reset-password",
       });

@@ -1,9 +1,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
-import type { AcceptedInvitation } from "../../shared/api/portal.js";
 import type { ContactSession } from "../../shared/api/session.js";
-import { ApiRequestError, api } from "../api.js";
+import { ApiRequestError, call, postToAuth } from "../api.js";
 import { signOutTo } from "../auth.js";
 import { FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
@@ -12,14 +11,12 @@ import { NewPasswordFields, newPasswordProblem } from "./NewPasswordFields.js";
 type Invited = { token: string; email: string; firmName: string };
 
 const invitationPath = (token: string) => `/portal/invitation/${encodeURIComponent(token)}`;
-const acceptUrl = (token: string, how: "accept" | "accept-signed-in") =>
-  `/api/portal/invitations/${encodeURIComponent(token)}/${how}`;
 
 /** Asks for a one-time sign-in link that brings the person back to this invitation. */
 function useSignInLink(invited: Invited) {
   return useMutation({
     mutationFn: () =>
-      api("POST", "/api/auth/sign-in/magic-link", {
+      postToAuth("/api/auth/sign-in/magic-link", {
         email: invited.email,
         callbackURL: invitationPath(invited.token),
       }),
@@ -53,7 +50,8 @@ function SignInLinkButton({ invited, label }: { invited: Invited; label: string 
 export function AcceptWithoutSession({ invited }: { invited: Invited }) {
   const [fieldError, setFieldError] = useState<string>();
   const accept = useMutation({
-    mutationFn: (password: string) => api("POST", acceptUrl(invited.token, "accept"), { password }),
+    mutationFn: (password: string) =>
+      call("acceptInvitation", { params: { token: invited.token }, body: { password } }),
     onSuccess: () => window.location.assign("/portal"),
   });
 
@@ -121,7 +119,7 @@ export function AcceptWithSession({
   session: ContactSession;
 }) {
   const accept = useMutation({
-    mutationFn: () => api<AcceptedInvitation>("POST", acceptUrl(invited.token, "accept-signed-in")),
+    mutationFn: () => call("acceptInvitationSignedIn", { params: { token: invited.token } }),
     onSuccess: ({ clientId }) => window.location.assign(`/portal/clients/${clientId}`),
   });
 

@@ -1,6 +1,6 @@
 import { Navigate, Outlet, useNavigate, useParams } from "react-router";
 import { signOutTo } from "../auth.js";
-import { MessagingApiProvider } from "../messages/messagingApi.js";
+import { MessagingSideProvider } from "../messages/messagingSide.js";
 import { useRealtimeUpdates } from "../messages/useRealtimeUpdates.js";
 import { Button } from "../ui/Button.js";
 import { usePortalSession } from "./portal.queries.js";
@@ -11,9 +11,9 @@ import { usePortalSession } from "./portal.queries.js";
  */
 export function PortalShell() {
   return (
-    <MessagingApiProvider value="/api/portal">
+    <MessagingSideProvider value="portal">
       <PortalFrame />
-    </MessagingApiProvider>
+    </MessagingSideProvider>
   );
 }
 

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
-import { api } from "../api.js";
+import { postToAuth } from "../api.js";
 import { safeNextPath, signInWithPassword } from "../auth.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
@@ -37,7 +37,7 @@ export function PortalSignInPage() {
     }
     setBusy(true);
     try {
-      await api("POST", "/api/auth/sign-in/magic-link", {
+      await postToAuth("/api/auth/sign-in/magic-link", {
         email,
         callbackURL: safeNextPath("/portal"),
       });

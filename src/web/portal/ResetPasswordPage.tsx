@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
-import { ApiRequestError, api } from "../api.js";
+import { ApiRequestError, postToAuth } from "../api.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
@@ -21,7 +21,7 @@ export function ResetPasswordPage() {
     setFieldError(problem);
     if (problem) return;
     try {
-      await api("POST", "/api/auth/reset-password", { newPassword: password, token });
+      await postToAuth("/api/auth/reset-password", { newPassword: password, token });
       setDone(true);
     } catch (caught) {
       // The server holds every new password to the same rule; its word goes beside the field.

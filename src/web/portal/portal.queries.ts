@@ -1,13 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
-import type { ConversationList } from "../../shared/api/messaging.js";
-import type { ContactSession } from "../../shared/api/session.js";
-import { api } from "../api.js";
+import { call } from "../api.js";
 import { messagingKeys, withReportedReads } from "../messages/messages.queries.js";
 
 export const usePortalSession = () =>
   useQuery({
     queryKey: ["portal-session"],
-    queryFn: () => api<ContactSession>("GET", "/api/portal/session"),
+    queryFn: () => call("getPortalSession"),
     staleTime: 5 * 60_000,
   });
 
@@ -15,7 +13,7 @@ export const usePortalSession = () =>
 export const usePortalConversations = (clientId: string) =>
   useQuery({
     queryKey: messagingKeys.conversations(clientId),
-    queryFn: () => api<ConversationList>("GET", `/api/portal/clients/${clientId}/conversations`),
+    queryFn: () => call("listPortalConversations", { params: { clientId } }),
     select: withReportedReads,
     enabled: clientId !== "",
   });

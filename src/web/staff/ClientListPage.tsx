@@ -2,8 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Plus, Search } from "lucide-react";
 import { type FormEvent, useDeferredValue, useState } from "react";
 import { Link, useNavigate } from "react-router";
-import type { Client } from "../../shared/api/clients.js";
-import { ApiRequestError, api } from "../api.js";
+import { ApiRequestError, call } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { Dialog } from "../ui/Dialog.js";
 import { Table } from "../ui/Table.js";
@@ -89,7 +88,7 @@ function AddClientDialog({
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const create = useMutation({
-    mutationFn: (name: string) => api<Client>("POST", "/api/clients", { name }),
+    mutationFn: (name: string) => call("createClient", { body: { name } }),
     onSuccess: async (client) => {
       await queryClient.invalidateQueries({ queryKey: ["clients", "list"] });
       onOpenChange(false);

@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import type { Contact, ContactInput } from "../../shared/api/clients.js";
-import { ApiRequestError, api } from "../api.js";
+import { ApiRequestError, call } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { Dialog } from "../ui/Dialog.js";
 import { TextField } from "../ui/TextField.js";
@@ -21,8 +21,8 @@ export function ContactDialog({
   const save = useMutation({
     mutationFn: (input: ContactInput) =>
       contact
-        ? api<Contact>("PUT", `/api/clients/${clientId}/contacts/${contact.id}`, input)
-        : api<Contact>("POST", `/api/clients/${clientId}/contacts`, input),
+        ? call("updateContact", { params: { clientId, contactId: contact.id }, body: input })
+        : call("createContact", { params: { clientId }, body: input }),
     onSuccess: async () => {
       await onSaved();
       onClose();

@@ -3,7 +3,7 @@ import { Pencil, Plus, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { useParams } from "react-router";
 import type { Contact, PortalStatus } from "../../shared/api/clients.js";
-import { api } from "../api.js";
+import { call } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { ConfirmDialog } from "../ui/ConfirmDialog.js";
 import { Table } from "../ui/Table.js";
@@ -42,7 +42,7 @@ export function ContactsPage() {
 
   const remove = useMutation({
     mutationFn: (contact: Contact) =>
-      api("DELETE", `/api/clients/${clientId}/contacts/${contact.id}`),
+      call("deleteContact", { params: { clientId, contactId: contact.id } }),
     onSuccess: async () => {
       setRemoving(null);
       await queryClient.invalidateQueries({ queryKey: ["clients"] });

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import type { OutboxMail } from "../../shared/api/outbox.js";
-import { api } from "../api.js";
+import { call } from "../api.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
 
 const kindLabel: Record<OutboxMail["kind"], string> = {
@@ -15,7 +15,7 @@ export function OutboxPage() {
   usePageTitle("Outbox");
   const outbox = useQuery({
     queryKey: ["outbox"],
-    queryFn: () => api<{ mails: OutboxMail[] }>("GET", "/api/outbox"),
+    queryFn: () => call("listOutbox"),
   });
 
   return (

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { MailPlus, ShieldOff } from "lucide-react";
 import { useState } from "react";
 import type { Contact } from "../../shared/api/clients.js";
-import { api } from "../api.js";
+import { call } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { ConfirmDialog } from "../ui/ConfirmDialog.js";
 import { clientKeys } from "./clients.queries.js";
@@ -22,11 +22,11 @@ export function PortalAccessActions({
 }) {
   const queryClient = useQueryClient();
   const [confirmingRevoke, setConfirmingRevoke] = useState(false);
-  const base = `/api/clients/${clientId}/contacts/${contact.id}`;
+  const params = { clientId, contactId: contact.id };
   const refresh = () => queryClient.invalidateQueries({ queryKey: clientKeys.contacts(clientId) });
 
   const invite = useMutation({
-    mutationFn: () => api<Contact>("POST", `${base}/invitation`),
+    mutationFn: () => call("inviteContact", { params }),
     onSuccess: async () => {
       await refresh();
       onResult(`Invitation sent to ${contact.email}.`);
@@ -34,7 +34,7 @@ export function PortalAccessActions({
     onError: (error) => onResult(error.message),
   });
   const revoke = useMutation({
-    mutationFn: () => api<Contact>("DELETE", `${base}/portal-access`),
+    mutationFn: () => call("revokePortalAccess", { params }),
     onSuccess: async () => {
       setConfirmingRevoke(false);
       await refresh();

@@ -1,6 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import type { Client, ClientSummary, Contact } from "../../shared/api/clients.js";
-import { api } from "../api.js";
+import { call } from "../api.js";
 
 export const clientKeys = {
   list: (search: string) => ["clients", "list", search] as const,
@@ -11,22 +10,18 @@ export const clientKeys = {
 export const useClientList = (search: string) =>
   useQuery({
     queryKey: clientKeys.list(search),
-    queryFn: () =>
-      api<{ clients: ClientSummary[] }>(
-        "GET",
-        `/api/clients${search ? `?q=${encodeURIComponent(search)}` : ""}`,
-      ),
+    queryFn: () => call("listClients", { query: { q: search || undefined } }),
     placeholderData: (previous) => previous,
   });
 
 export const useClient = (clientId: string) =>
   useQuery({
     queryKey: clientKeys.one(clientId),
-    queryFn: () => api<Client>("GET", `/api/clients/${clientId}`),
+    queryFn: () => call("getClient", { params: { clientId } }),
   });
 
 export const useContacts = (clientId: string) =>
   useQuery({
     queryKey: clientKeys.contacts(clientId),
-    queryFn: () => api<{ contacts: Contact[] }>("GET", `/api/clients/${clientId}/contacts`),
+    queryFn: () => call("listContacts", { params: { clientId } }),
   });

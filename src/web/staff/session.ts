@@ -1,11 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import type { StaffSession } from "../../shared/api/session.js";
-import { api } from "../api.js";
+import { call } from "../api.js";
 import { signOutTo } from "../auth.js";
 
 export const sessionQuery = {
   queryKey: ["session"],
-  queryFn: () => api<StaffSession>("GET", "/api/session"),
+  queryFn: () => call("getStaffSession"),
   staleTime: 5 * 60_000,
 };
 

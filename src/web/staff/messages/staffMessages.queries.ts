@@ -1,17 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type {
-  Conversation,
-  ConversationList,
-  CreateConversationBody,
-  TeamMember,
-} from "../../../shared/api/messaging.js";
-import { api } from "../../api.js";
+import type { CreateConversationBody } from "../../../shared/api/messaging.js";
+import { call } from "../../api.js";
 import { messagingKeys, withReportedReads } from "../../messages/messages.queries.js";
 
 export const useConversationList = (clientId: string) =>
   useQuery({
     queryKey: messagingKeys.conversations(clientId),
-    queryFn: () => api<ConversationList>("GET", `/api/clients/${clientId}/conversations`),
+    queryFn: () => call("listConversations", { params: { clientId } }),
     select: withReportedReads,
   });
 
@@ -20,7 +15,7 @@ export function useCreateConversation(clientId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateConversationBody) =>
-      api<Conversation>("POST", `/api/clients/${clientId}/conversations`, body),
+      call("startConversation", { params: { clientId }, body }),
     onSuccess: () =>
       queryClient.invalidateQueries({ queryKey: messagingKeys.conversations(clientId) }),
   });
@@ -30,6 +25,6 @@ export function useCreateConversation(clientId: string) {
 export const useTeam = () =>
   useQuery({
     queryKey: ["team"],
-    queryFn: () => api<{ members: TeamMember[] }>("GET", "/api/team"),
+    queryFn: () => call("listTeamMembers"),
     staleTime: 5 * 60_000,
   });

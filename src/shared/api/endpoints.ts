@@ -1,0 +1,23 @@
+import { clientEndpoints } from "./clients.js";
+import type { Endpoint } from "./endpoint.js";
+import { messagingEndpoints, portalMessagingEndpoints } from "./messaging.js";
+import { outboxEndpoints } from "./outbox.js";
+import { invitationEndpoints } from "./portal.js";
+import type { RouteName, routes } from "./routes.js";
+import { sessionEndpoints } from "./session.js";
+
+/**
+ * The API contract: every endpoint by its name (its OpenAPI `operationId`). The server registers
+ * its routes from it and the web client's calls are typed by it.
+ */
+export const endpoints = {
+  ...sessionEndpoints,
+  ...clientEndpoints,
+  ...invitationEndpoints,
+  ...outboxEndpoints,
+  ...messagingEndpoints,
+  ...portalMessagingEndpoints,
+} satisfies { [Name in RouteName]: Endpoint & (typeof routes)[Name] };
+
+export type Endpoints = typeof endpoints;
+export type EndpointName = keyof Endpoints;

@@ -1,0 +1,57 @@
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * Every API endpoint's method and path, keyed by its name (the OpenAPI `operationId`). It holds
+ * no schemas, so the web app can call the API without loading zod; `endpoints.ts` adds them.
+ */
+export const routes = {
+  getStaffSession: { method: "GET", path: "/api/session" },
+  getPortalSession: { method: "GET", path: "/api/portal/session" },
+
+  listClients: { method: "GET", path: "/api/clients" },
+  createClient: { method: "POST", path: "/api/clients" },
+  getClient: { method: "GET", path: "/api/clients/:clientId" },
+  listContacts: { method: "GET", path: "/api/clients/:clientId/contacts" },
+  createContact: { method: "POST", path: "/api/clients/:clientId/contacts" },
+  updateContact: { method: "PUT", path: "/api/clients/:clientId/contacts/:contactId" },
+  deleteContact: { method: "DELETE", path: "/api/clients/:clientId/contacts/:contactId" },
+
+  inviteContact: { method: "POST", path: "/api/clients/:clientId/contacts/:contactId/invitation" },
+  revokePortalAccess: {
+    method: "DELETE",
+    path: "/api/clients/:clientId/contacts/:contactId/portal-access",
+  },
+  getInvitation: { method: "GET", path: "/api/portal/invitations/:token" },
+  acceptInvitation: { method: "POST", path: "/api/portal/invitations/:token/accept" },
+  acceptInvitationSignedIn: {
+    method: "POST",
+    path: "/api/portal/invitations/:token/accept-signed-in",
+  },
+  requestInvitationRenewal: { method: "POST", path: "/api/portal/invitations/:token/renewal" },
+
+  listOutbox: { method: "GET", path: "/api/outbox" },
+
+  listConversations: { method: "GET", path: "/api/clients/:clientId/conversations" },
+  startConversation: { method: "POST", path: "/api/clients/:clientId/conversations" },
+  listMessages: { method: "GET", path: "/api/conversations/:conversationId/messages" },
+  sendMessage: { method: "POST", path: "/api/conversations/:conversationId/messages" },
+  editMessage: { method: "PATCH", path: "/api/messages/:messageId" },
+  deleteMessage: { method: "DELETE", path: "/api/messages/:messageId" },
+  markConversationRead: { method: "POST", path: "/api/conversations/:conversationId/read" },
+  listTeamMembers: { method: "GET", path: "/api/team" },
+
+  listPortalConversations: { method: "GET", path: "/api/portal/clients/:clientId/conversations" },
+  listPortalMessages: { method: "GET", path: "/api/portal/conversations/:conversationId/messages" },
+  sendPortalMessage: {
+    method: "POST",
+    path: "/api/portal/conversations/:conversationId/messages",
+  },
+  editPortalMessage: { method: "PATCH", path: "/api/portal/messages/:messageId" },
+  deletePortalMessage: { method: "DELETE", path: "/api/portal/messages/:messageId" },
+  markPortalConversationRead: {
+    method: "POST",
+    path: "/api/portal/conversations/:conversationId/read",
+  },
+} as const satisfies Record<string, { method: HttpMethod; path: string }>;
+
+export type RouteName = keyof typeof routes;
