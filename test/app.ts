@@ -1,10 +1,14 @@
 import { randomInt } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { inject } from "vitest";
 import { buildApp } from "../src/server/app.js";
 import { type Config, loadConfig } from "../src/server/config.js";
 import { type DatabaseHandle, openDatabase } from "../src/server/db/connect.js";
+import { createFileStorage, type FileStorage } from "../src/server/files/storage.js";
 import { createMemoryEventBus, type EventBus } from "../src/server/realtime/event-bus.js";
 import { TEST_PASSWORD } from "./factories.js";
 
@@ -15,6 +19,7 @@ export type TestApp = {
   database: DatabaseHandle;
   config: Config;
   bus: EventBus;
+  storage: FileStorage;
   /** Signs in and returns the Cookie header value for later requests. */
   signIn: (email: string, password?: string) => Promise<string>;
   /** `app.inject` with our Origin and, when given, a session cookie. */
@@ -78,6 +83,10 @@ export async function createTestApp(
       ? { kind: "postgres", url: databaseUrl, poolSize: 4 }
       : { kind: "pglite", dataDir: undefined },
   );
+  // Each app keeps its uploads in a directory of its own, so a test can look at exactly what it stored.
+  const filesDir = overrides.fileStorage
+    ? null
+    : await mkdtemp(join(tmpdir(), "portico-test-files-"));
   const config: Config = {
     ...loadConfig({ DATA_DIR: "/tmp/portico-test-unused", AUTH_SECRET: "t".repeat(40) }),
     publicUrl: TEST_ORIGIN,
@@ -89,13 +98,16 @@ export async function createTestApp(
     messageSendRateLimit: 100_000,
     messageEditRateLimit: 100_000,
     logLevel: "silent",
+    ...(filesDir ? { fileStorage: { kind: "disk", directory: filesDir } } : {}),
     ...overrides,
   };
   const bus = createMemoryEventBus();
+  const storage = createFileStorage(config.fileStorage);
   const app = await buildApp({
     config,
     db: database.db,
     bus,
+    storage,
     logStream: options.logStream,
     webDir: options.webDir,
   });
@@ -130,12 +142,15 @@ export async function createTestApp(
     database,
     config,
     bus,
+    storage,
     signIn,
     request,
     close: async () => {
       await app.close();
+      await storage.close();
       await database.close();
       await own?.drop();
+      if (filesDir) await rm(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -14,6 +14,8 @@ import { clientRoutes } from "./clients/clients.routes.js";
 import { portalAccessRoutes } from "./clients/portal-access.routes.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
+import { fileRoutes } from "./files/files.routes.js";
+import type { FileStorage } from "./files/storage.js";
 import { errorBody, registerErrorHandling } from "./http/errors.js";
 import { logSerializers } from "./http/log-redaction.js";
 import { isTrustedOrigin } from "./http/origin.js";
@@ -26,7 +28,13 @@ import { portalMessagingRoutes } from "./messaging/portal.routes.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { REALTIME_MAX_FRAME_BYTES, realtimeRoutes } from "./realtime/realtime.routes.js";
 
-export type AppDeps = { config: Config; db: Database; auth: Auth; bus: EventBus };
+export type AppDeps = {
+  config: Config;
+  db: Database;
+  auth: Auth;
+  bus: EventBus;
+  storage: FileStorage;
+};
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -36,17 +44,19 @@ declare module "fastify" {
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** Builds the Fastify app; the caller owns the database and the bus and closes them after the app. */
+/** Builds the Fastify app; the caller owns the database, the bus and the file storage, and closes them after the app. */
 export async function buildApp({
   config,
   db,
   bus,
+  storage,
   logStream,
   webDir,
 }: {
   config: Config;
   db: Database;
   bus: EventBus;
+  storage: FileStorage;
   /** Where logs go instead of stdout (tests read them). */
   logStream?: { write: (line: string) => void };
   /** The built web app to serve; `dist/web` unless given (tests serve a stand-in). */
@@ -62,7 +72,13 @@ export async function buildApp({
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorate("deps", { config, db, bus, auth: createAuth({ db, config, log: app.log }) });
+  app.decorate("deps", {
+    config,
+    db,
+    bus,
+    storage,
+    auth: createAuth({ db, config, log: app.log }),
+  });
   app.decorateRequest("principal", null);
   registerErrorHandling(app);
 
@@ -131,6 +147,7 @@ export async function buildApp({
   await app.register(messagingRoutes);
   await app.register(portalMessagingRoutes);
   await app.register(realtimeRoutes);
+  await app.register(fileRoutes);
   await servePages(app, webDir);
 
   app.setNotFoundHandler((request, reply) => {

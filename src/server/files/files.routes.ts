@@ -1,0 +1,241 @@
+import multipart from "@fastify/multipart";
+import { create as contentDisposition } from "content-disposition";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import {
+  attachmentParamsSchema,
+  attachmentSchema,
+  portalUploadQuerySchema,
+} from "../../shared/api/files.js";
+import {
+  contactOf,
+  type Principal,
+  requireContact,
+  requireStaff,
+  staffOf,
+} from "../auth/principal.js";
+import { AppError, notFound } from "../http/errors.js";
+import { findVisibleAttachment } from "./attachments.service.js";
+import { opensInline } from "./content-types.js";
+import { type IncomingFile, storeUpload } from "./uploads.service.js";
+
+/** Downloads may not run as a page of ours; a PDF keeps the viewer's own styles working. */
+const sandboxPolicy = "default-src 'none'; sandbox";
+const pdfPolicy = "default-src 'none'; style-src 'unsafe-inline'";
+
+/**
+ * After a refused upload, reads and drops what the client is still sending (up to `limit` bytes,
+ * then the connection is closed), so it can read our answer and its connection is not left stuck
+ * half-way through a request body.
+ */
+function discardRestOfBody(request: FastifyRequest, limit: number) {
+  const raw = request.raw;
+  if (raw.readableEnded || raw.destroyed) return;
+  let discarded = 0;
+  raw.unpipe();
+  raw.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limit) raw.socket.destroy();
+  });
+  raw.resume();
+}
+
+/** Runs an upload, making sure a refusal does not leave the rest of the request body unread. */
+async function handleUpload<T>(request: FastifyRequest, upload: () => Promise<T>): Promise<T> {
+  try {
+    return await upload();
+  } catch (error) {
+    discardRestOfBody(request, request.server.deps.config.attachmentMaxBytes);
+    throw error;
+  }
+}
+
+async function receiveFile(request: FastifyRequest): Promise<IncomingFile> {
+  const missing = new AppError(
+    "file_missing",
+    400,
+    "Send one file as multipart/form-data (a form field named file).",
+  );
+  if (!request.isMultipart()) throw missing;
+  const part = await request.file();
+  if (!part) throw missing;
+  return { stream: part.file, name: part.filename, truncated: () => part.file.truncated };
+}
+
+/**
+ * Answers an attachment's bytes (or its thumbnail's) to a principal who may see it, else 404.
+ * Headers keep a browser from ever running an uploaded file as a page of this site.
+ */
+async function sendAttachment(
+  request: FastifyRequest<{ Params: { attachmentId: string } }>,
+  reply: FastifyReply,
+  principal: Principal,
+  variant: "file" | "thumbnail",
+) {
+  const { db, storage } = request.server.deps;
+  const attachment = await findVisibleAttachment(db, principal, request.params.attachmentId);
+  if (!attachment) throw notFound("File");
+  const key = variant === "file" ? attachment.storageKey : attachment.thumbnailKey;
+  if (!key) throw notFound("Thumbnail");
+  const contentType = variant === "file" ? attachment.contentType : "image/webp";
+  // The bytes behind an id never change, so the id is the entity tag; access is checked each time.
+  const etag = `"${attachment.id}${variant === "file" ? "" : "-thumbnail"}"`;
+  reply
+    .header("cache-control", "private, no-cache")
+    .header("etag", etag)
+    .header("x-content-type-options", "nosniff")
+    .header(
+      "content-security-policy",
+      contentType === "application/pdf" ? pdfPolicy : sandboxPolicy,
+    );
+  if (request.headers["if-none-match"] === etag) return reply.status(304).send();
+
+  const object = await storage.get(key);
+  if (!object) throw notFound("File");
+  const disposition =
+    variant === "thumbnail" || opensInline(contentType)
+      ? contentDisposition(attachment.name, { type: "inline" })
+      : contentDisposition(attachment.name);
+  return reply
+    .header("content-type", contentType)
+    .header("content-length", object.size)
+    .header("content-disposition", disposition)
+    .send(object.body);
+}
+
+async function staffFileRoutes(app: FastifyInstance) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const { db, storage, config } = app.deps;
+  app.addHook("onRequest", requireStaff);
+
+  routes.post(
+    "/api/uploads",
+    {
+      schema: {
+        tags: ["files"],
+        summary: "Upload a file (multipart, field `file`) to attach to a message later",
+        consumes: ["multipart/form-data"],
+        response: { 201: attachmentSchema },
+      },
+    },
+    async (request, reply) => {
+      const principal = staffOf(request);
+      const attachment = await handleUpload(request, async () =>
+        storeUpload(
+          { db, storage, log: request.log },
+          {
+            firmId: principal.firmId,
+            uploader: { kind: "staff", staffId: principal.staffId },
+            userId: principal.userId,
+            file: await receiveFile(request),
+            maxBytes: config.attachmentMaxBytes,
+          },
+        ),
+      );
+      return reply.status(201).send(attachment);
+    },
+  );
+
+  routes.get(
+    "/api/attachments/:attachmentId",
+    {
+      schema: {
+        tags: ["files"],
+        summary: "Download a file of a message, or one's own upload not sent yet",
+        params: attachmentParamsSchema,
+      },
+    },
+    async (request, reply) => sendAttachment(request, reply, staffOf(request), "file"),
+  );
+
+  routes.get(
+    "/api/attachments/:attachmentId/thumbnail",
+    {
+      schema: {
+        tags: ["files"],
+        summary: "An image attachment's thumbnail (WebP)",
+        params: attachmentParamsSchema,
+      },
+    },
+    async (request, reply) => sendAttachment(request, reply, staffOf(request), "thumbnail"),
+  );
+}
+
+async function portalFileRoutes(app: FastifyInstance) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const { db, storage, config } = app.deps;
+  app.addHook("onRequest", requireContact);
+
+  routes.post(
+    "/api/portal/uploads",
+    {
+      schema: {
+        tags: ["portal"],
+        summary: "Upload a file (multipart, field `file`) for one of the contact's clients",
+        consumes: ["multipart/form-data"],
+        querystring: portalUploadQuerySchema,
+        response: { 201: attachmentSchema },
+      },
+    },
+    async (request, reply) => {
+      const principal = contactOf(request);
+      const attachment = await handleUpload(request, async () => {
+        const link = principal.links.find((each) => each.clientId === request.query.clientId);
+        if (!link) throw notFound("Client");
+        return storeUpload(
+          { db, storage, log: request.log },
+          {
+            firmId: link.firmId,
+            uploader: { kind: "contact", contactId: link.contactId },
+            userId: principal.userId,
+            file: await receiveFile(request),
+            maxBytes: config.attachmentMaxBytes,
+          },
+        );
+      });
+      return reply.status(201).send(attachment);
+    },
+  );
+
+  routes.get(
+    "/api/portal/attachments/:attachmentId",
+    {
+      schema: {
+        tags: ["portal"],
+        summary: "Download a file of a message the contact sees, or their own upload not sent yet",
+        params: attachmentParamsSchema,
+      },
+    },
+    async (request, reply) => sendAttachment(request, reply, contactOf(request), "file"),
+  );
+
+  routes.get(
+    "/api/portal/attachments/:attachmentId/thumbnail",
+    {
+      schema: {
+        tags: ["portal"],
+        summary: "An image attachment's thumbnail (WebP)",
+        params: attachmentParamsSchema,
+      },
+    },
+    async (request, reply) => sendAttachment(request, reply, contactOf(request), "thumbnail"),
+  );
+}
+
+/** Uploads and downloads for staff (`/api/…`) and contacts (`/api/portal/…`). */
+export async function fileRoutes(app: FastifyInstance) {
+  // Multipart is parsed only on these routes; the parser stops one byte past the limit, which the
+  // upload service counts and refuses.
+  await app.register(multipart, {
+    limits: {
+      fileSize: app.deps.config.attachmentMaxBytes + 1,
+      files: 1,
+      fields: 10,
+      fieldSize: 1024,
+      parts: 11,
+      headerPairs: 50,
+    },
+  });
+  await app.register(staffFileRoutes);
+  await app.register(portalFileRoutes);
+}

@@ -1,0 +1,27 @@
+import type { Readable } from "node:stream";
+import type { FileStorageConfig } from "../config.js";
+import { createDiskStorage } from "./disk-storage.js";
+import { createS3Storage } from "./s3-storage.js";
+
+/** A stored file read back: its bytes as a stream, and how many there are. */
+export type StoredObject = { body: Readable; size: number };
+
+/**
+ * Where uploaded bytes live. Keys are chosen by the server (never from a file's name); values are
+ * streamed both ways, so no file is ever held whole in memory.
+ */
+export interface FileStorage {
+  /** Where files are kept, for the start-up message. */
+  readonly description: string;
+  /** Streams `body` to `key`. If the stream fails, nothing is left at `key`. */
+  put(key: string, body: Readable, contentType: string): Promise<void>;
+  /** The object at `key`, or null when nothing is stored there. */
+  get(key: string): Promise<StoredObject | null>;
+  /** Removes the objects; keys with nothing stored are skipped, so a removal can be repeated. */
+  delete(keys: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createFileStorage(config: FileStorageConfig): FileStorage {
+  return config.kind === "disk" ? createDiskStorage(config.directory) : createS3Storage(config);
+}
