@@ -1,5 +1,4 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { once } from "node:events";
 import { readdir } from "node:fs/promises";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { join } from "node:path";
@@ -54,6 +53,16 @@ export async function uploadFile(
     request.once("response", resolve);
     request.once("error", reject);
   });
+  const writable = () =>
+    new Promise<void>((resolve) => {
+      const go = () => {
+        request.off("drain", go);
+        request.off("close", go);
+        resolve();
+      };
+      request.on("drain", go);
+      request.on("close", go);
+    });
   const send = async () => {
     // Browsers put the name's UTF-8 bytes in the header and escape quotes.
     const name = file.name.replaceAll('"', "%22");
@@ -64,9 +73,7 @@ export async function uploadFile(
     const chunks = Buffer.isBuffer(file.content) ? [file.content] : file.content;
     for await (const chunk of chunks) {
       if (request.destroyed) return;
-      if (!request.write(chunk)) {
-        await Promise.race([once(request, "drain"), once(request, "close")]);
-      }
+      if (!request.write(chunk)) await writable();
     }
     request.end(`\r\n--${boundary}--\r\n`);
   };

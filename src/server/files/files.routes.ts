@@ -236,6 +236,11 @@ export async function fileRoutes(app: FastifyInstance) {
       headerPairs: 50,
     },
   });
+  // A download still streaming when shutdown begins is not idle when the server closes idle
+  // connections; once it ends, its keep-alive connection would hold the close until it times out.
+  app.addHook("onResponse", async (request) => {
+    if (!app.server.listening) request.raw.socket?.end();
+  });
   await app.register(staffFileRoutes);
   await app.register(portalFileRoutes);
 }

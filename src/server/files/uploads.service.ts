@@ -56,9 +56,15 @@ export async function storeUpload(
 ): Promise<Attachment> {
   const { firmId, uploader, file, maxBytes } = input;
   const source = file.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // Why an upload stopped, as we decided it: storage may wrap the error it was given.
+  let refusal: AppError | null = null;
+  const refuse = (error: AppError) => {
+    refusal = error;
+    return error;
+  };
   const next = () =>
     source.next().catch(() => {
-      throw uploadInterrupted();
+      throw refuse(uploadInterrupted());
     });
   const stopReading = () => source.return?.();
 
@@ -101,7 +107,7 @@ export async function storeUpload(
   const counted = async function* () {
     const take = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) throw fileTooLarge(maxBytes);
+      if (size > maxBytes) throw refuse(fileTooLarge(maxBytes));
       return chunk;
     };
     try {
@@ -117,13 +123,13 @@ export async function storeUpload(
 
   try {
     await storage.put(storageKey, Readable.from(counted(), { objectMode: false }), contentType);
-    if (file.truncated()) throw fileTooLarge(maxBytes);
+    if (file.truncated()) throw refuse(fileTooLarge(maxBytes));
   } catch (error) {
     await storage.delete([storageKey]).catch((cleanupError: unknown) => {
       log.warn({ err: cleanupError, storageKey }, "could not remove a failed upload's bytes");
     });
     await db.delete(attachments).where(eq(attachments.id, id));
-    throw error;
+    throw refusal ?? error;
   }
 
   const thumbnailKey = hasPreviewableImage(contentType)
