@@ -33,14 +33,15 @@ export function createDiskStorage(directory: string): FileStorage {
       }
     },
 
-    async get(key) {
+    async get(key, range) {
       const path = pathOf(key);
       const found = await stat(path).catch((error: NodeJS.ErrnoException) => {
         if (error.code === "ENOENT") return null;
         throw error;
       });
       if (!found?.isFile()) return null;
-      return { body: createReadStream(path), size: found.size };
+      if (!range) return { body: createReadStream(path), size: found.size };
+      return { body: createReadStream(path, range), size: range.end - range.start + 1 };
     },
 
     async delete(keys) {

@@ -2,6 +2,7 @@ import multipart from "@fastify/multipart";
 import { create as contentDisposition } from "content-disposition";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import parseRange from "range-parser";
 import {
   attachmentParamsSchema,
   attachmentSchema,
@@ -14,9 +15,10 @@ import {
   requireStaff,
   staffOf,
 } from "../auth/principal.js";
-import { AppError, notFound } from "../http/errors.js";
+import { AppError, errorBody, notFound } from "../http/errors.js";
 import { findVisibleAttachment } from "./attachments.service.js";
 import { opensInline } from "./content-types.js";
+import type { ByteRange } from "./storage.js";
 import { type IncomingFile, storeUpload } from "./uploads.service.js";
 
 /** Downloads may not run as a page of ours; a PDF keeps the viewer's own styles working. */
@@ -63,6 +65,26 @@ async function receiveFile(request: FastifyRequest): Promise<IncomingFile> {
 }
 
 /**
+ * The one byte range a request asks for (PDF viewers fetch large files in pieces), null for the
+ * whole file, or "unsatisfiable". Several ranges at once, or a range of an older copy than this
+ * one (`If-Range`), get the whole file.
+ */
+function requestedRange(
+  request: FastifyRequest,
+  size: number,
+  etag: string,
+): ByteRange | null | "unsatisfiable" {
+  const header = request.headers.range;
+  if (!header) return null;
+  const ifRange = request.headers["if-range"];
+  if (ifRange !== undefined && ifRange !== etag) return null;
+  const ranges = parseRange(size, header, { combine: true });
+  if (ranges === -1) return "unsatisfiable";
+  if (ranges === -2 || ranges.type !== "bytes" || ranges.length !== 1) return null;
+  return ranges[0] ?? null;
+}
+
+/**
  * Answers an attachment's bytes (or its thumbnail's) to a principal who may see it, else 404.
  * Headers keep a browser from ever running an uploaded file as a page of this site.
  */
@@ -90,8 +112,21 @@ async function sendAttachment(
     );
   if (request.headers["if-none-match"] === etag) return reply.status(304).send();
 
-  const object = await storage.get(key);
+  const range = variant === "file" ? requestedRange(request, attachment.size, etag) : null;
+  if (variant === "file") reply.header("accept-ranges", "bytes");
+  if (range === "unsatisfiable") {
+    return reply
+      .status(416)
+      .header("content-range", `bytes */${attachment.size}`)
+      .send(errorBody("range_not_satisfiable", "The file is shorter than the range asked for."));
+  }
+  const object = await storage.get(key, range ?? undefined);
   if (!object) throw notFound("File");
+  if (range) {
+    reply
+      .status(206)
+      .header("content-range", `bytes ${range.start}-${range.end}/${attachment.size}`);
+  }
   const disposition =
     variant === "thumbnail" || opensInline(contentType)
       ? contentDisposition(attachment.name, { type: "inline" })

@@ -72,6 +72,11 @@ describe("files in S3-compatible storage", () => {
     const got = await download(origin, attachmentPath(uploaded.body.id), cookie);
     expect(got.bytes.length).toBe(6 * MB + 12345);
     expect(sha256(got.bytes)).toBe(file.digest());
+    const tail = await download(origin, attachmentPath(uploaded.body.id), cookie, {
+      range: "bytes=6291456-",
+    });
+    expect(tail.status).toBe(206);
+    expect(tail.bytes.equals(got.bytes.subarray(6 * MB))).toBe(true);
   });
 
   it("stores an image's thumbnail beside it", async () => {

@@ -40,9 +40,15 @@ export function createS3Storage(config: Extract<FileStorageConfig, { kind: "s3" 
       await upload.done();
     },
 
-    async get(key) {
+    async get(key, range) {
       try {
-        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const object = await client.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+          }),
+        );
         if (!(object.Body instanceof Readable) || object.ContentLength === undefined) {
           throw new Error(`S3 answered ${key} without a readable body and length`);
         }

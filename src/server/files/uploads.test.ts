@@ -174,6 +174,35 @@ describe("uploading and downloading a file", () => {
     expect(uploaded.body.name).toBe("invoicefdp.exe .txt");
   });
 
+  it("answers one byte range of a file, as PDF viewers ask for large files", async () => {
+    const bytes = Buffer.concat([pdfBytes(), Buffer.from("0123456789")]);
+    const uploaded = await uploadFile(origin, uploadPath, adaCookie, {
+      name: "ranges.pdf",
+      content: bytes,
+    });
+    const path = attachmentPath(uploaded.body.id);
+    const first = await download(origin, path, adaCookie, { range: "bytes=0-7" });
+    expect(first.status).toBe(206);
+    expect(first.bytes.toString("latin1")).toBe("%PDF-1.4");
+    expect(first.headers.get("content-range")).toBe(`bytes 0-7/${bytes.length}`);
+    expect(first.headers.get("content-length")).toBe("8");
+    const last = await download(origin, path, adaCookie, { range: "bytes=-4" });
+    expect(last.status).toBe(206);
+    expect(last.bytes.toString()).toBe("6789");
+    const pastTheEnd = await download(origin, path, adaCookie, {
+      range: `bytes=${bytes.length}-`,
+    });
+    expect(pastTheEnd.status).toBe(416);
+    expect(pastTheEnd.headers.get("content-range")).toBe(`bytes */${bytes.length}`);
+    // A range of some other version of the file gets the whole of this one.
+    const stale = await download(origin, path, adaCookie, {
+      range: "bytes=0-7",
+      "if-range": '"something-else"',
+    });
+    expect(stale.status).toBe(200);
+    expect(stale.bytes.equals(bytes)).toBe(true);
+  });
+
   it("answers 304 to a browser that has the file already, after checking access again", async () => {
     const uploaded = await uploadFile(origin, uploadPath, adaCookie, {
       name: "a.txt",
