@@ -1,3 +1,5 @@
+import { isStorableText } from "../../shared/api/fields.js";
+
 /** Longest name kept, in characters; longer names keep their extension. */
 const MAX_NAME_LENGTH = 200;
 
@@ -13,8 +15,16 @@ const unsafeCharacters = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
  */
 export function cleanFileName(raw: string | undefined): string {
   const base = (raw ?? "").split(/[/\\]/).pop() ?? "";
-  const cleaned = base.normalize("NFC").replace(unsafeCharacters, "").replace(/\s+/g, " ").trim();
-  if (cleaned === "" || cleaned === "." || cleaned === "..") return "file";
+  // Re-encoding turns unpaired surrogates into U+FFFD; NUL goes with the control characters.
+  const wellFormed = Buffer.from(base, "utf8").toString("utf8");
+  const cleaned = wellFormed
+    .normalize("NFC")
+    .replace(/\s+/g, " ")
+    .replace(unsafeCharacters, "")
+    .trim();
+  if (cleaned === "" || cleaned === "." || cleaned === ".." || !isStorableText(cleaned)) {
+    return "file";
+  }
   const characters = [...cleaned];
   if (characters.length <= MAX_NAME_LENGTH) return cleaned;
   const dot = characters.lastIndexOf(".");
