@@ -3,6 +3,9 @@ import { pipeline } from "node:stream/promises";
 import sharp from "sharp";
 import { THUMBNAIL_MAX_PX } from "../../shared/api/files.js";
 
+// Each upload is decoded once: libvips' operation cache would only hold on to memory.
+sharp.cache(false);
+
 /** Refuses to decode images past this many pixels (a small file can claim a huge canvas). */
 const MAX_INPUT_PIXELS = 100_000_000;
 
