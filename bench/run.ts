@@ -7,6 +7,7 @@ import pg from "pg";
 import { buildApp } from "../src/server/app.js";
 import { loadConfig } from "../src/server/config.js";
 import { openDatabase } from "../src/server/db/connect.js";
+import { createFileStorage } from "../src/server/files/create-storage.js";
 import { createMemoryEventBus } from "../src/server/realtime/event-bus.js";
 import { buildClient, buildFirm, buildStaff, TEST_PASSWORD } from "../test/factories.js";
 
@@ -79,7 +80,8 @@ async function main() {
       messageEditRateLimit: 1_000_000_000,
     };
     const bus = createMemoryEventBus();
-    const app = await buildApp({ config, db, bus });
+    const storage = createFileStorage(config.fileStorage);
+    const app = await buildApp({ config, db, bus, storage });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const { port } = app.server.address() as { port: number };
     const base = `http://127.0.0.1:${port}`;
@@ -203,6 +205,7 @@ async function main() {
     }
 
     await app.close();
+    await storage.close();
     await bus.close();
     await database.close();
   });

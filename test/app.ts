@@ -1,4 +1,7 @@
 import { randomInt } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { inject } from "vitest";
@@ -6,6 +9,8 @@ import { buildApp } from "../src/server/app.js";
 import type { BackgroundTasks } from "../src/server/background-tasks.js";
 import { type Config, loadConfig } from "../src/server/config.js";
 import { type DatabaseHandle, openDatabase } from "../src/server/db/connect.js";
+import { createFileStorage } from "../src/server/files/create-storage.js";
+import type { FileStorage } from "../src/server/files/storage.js";
 import { createMemoryEventBus, type EventBus } from "../src/server/realtime/event-bus.js";
 import { TEST_PASSWORD } from "./factories.js";
 
@@ -16,6 +21,7 @@ export type TestApp = {
   database: DatabaseHandle;
   config: Config;
   bus: EventBus;
+  storage: FileStorage;
   /** Signs in and returns the Cookie header value for later requests. */
   signIn: (email: string, password?: string) => Promise<string>;
   /** `app.inject` with our Origin and, when given, a session cookie. */
@@ -102,6 +108,10 @@ export async function createTestApp(
       ? { kind: "postgres", url: databaseUrl, poolSize: 4 }
       : { kind: "pglite", dataDir: undefined },
   );
+  // Each app keeps its uploads in a directory of its own, so a test can look at exactly what it stored.
+  const filesDir = overrides.fileStorage
+    ? null
+    : await mkdtemp(join(tmpdir(), "portico-test-files-"));
   const config: Config = {
     ...loadConfig({ DATA_DIR: "/tmp/portico-test-unused", AUTH_SECRET: "t".repeat(40) }),
     publicUrl: TEST_ORIGIN,
@@ -113,22 +123,27 @@ export async function createTestApp(
     messageSendRateLimit: 100_000,
     messageEditRateLimit: 100_000,
     logLevel: "silent",
+    ...(filesDir ? { fileStorage: { kind: "disk", directory: filesDir } } : {}),
     ...overrides,
   };
   const bus = createMemoryEventBus();
+  const storage = createFileStorage(config.fileStorage);
   const app = await buildApp({
     config,
     db: database.db,
     bus,
+    storage,
     logStream: options.logStream,
     webDir: options.webDir,
     tasks: options.tasks,
   });
   refuseUndocumentedErrors(app);
   await app.ready();
-  return testAppOf({ app, database, config, bus }, async () => {
+  return testAppOf({ app, database, config, bus, storage }, async () => {
     await app.close();
+    await storage.close();
     await database.close();
+    if (filesDir) await rm(filesDir, { recursive: true, force: true });
     await own?.drop();
   });
 }
@@ -143,13 +158,15 @@ export async function createSecondApp(
 ): Promise<TestApp> {
   const config = { ...first.config, ...options.config };
   const bus = options.bus ?? createMemoryEventBus();
-  const app = await buildApp({ config, db: first.database.db, bus });
+  const app = await buildApp({ config, db: first.database.db, bus, storage: first.storage });
   await app.ready();
-  return testAppOf({ app, database: first.database, config, bus }, () => app.close());
+  return testAppOf({ app, database: first.database, config, bus, storage: first.storage }, () =>
+    app.close(),
+  );
 }
 
 function testAppOf(
-  parts: Pick<TestApp, "app" | "database" | "config" | "bus">,
+  parts: Pick<TestApp, "app" | "database" | "config" | "bus" | "storage">,
   close: () => Promise<void>,
 ): TestApp {
   const { app } = parts;

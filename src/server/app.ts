@@ -10,6 +10,8 @@ import { clientRoutes } from "./clients/clients.routes.js";
 import { portalAccessRoutes } from "./clients/portal-access.routes.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/connect.js";
+import { fileRoutes } from "./files/files.routes.js";
+import type { FileStorage } from "./files/storage.js";
 import { errorBody, registerErrorHandling } from "./http/errors.js";
 import { logSerializers } from "./http/log-redaction.js";
 import { serveOpenApiDocument } from "./http/openapi.js";
@@ -29,6 +31,7 @@ export type AppDeps = {
   auth: Auth;
   bus: EventBus;
   tasks: BackgroundTasks;
+  storage: FileStorage;
 };
 
 declare module "fastify" {
@@ -40,13 +43,15 @@ declare module "fastify" {
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
- * Builds the Fastify app; the caller owns the database and the bus and closes them after the app.
- * `tasks` runs work answers do not wait for (tests pass their own to control when it runs).
+ * Builds the Fastify app; the caller owns the database, the bus and the file storage, and closes
+ * them after the app. `tasks` runs work answers do not wait for (tests pass their own to control
+ * when it runs).
  */
 export async function buildApp({
   config,
   db,
   bus,
+  storage,
   logStream,
   webDir,
   tasks: givenTasks,
@@ -54,6 +59,7 @@ export async function buildApp({
   config: Config;
   db: Database;
   bus: EventBus;
+  storage: FileStorage;
   /** Where logs go instead of stdout (tests read them). */
   logStream?: { write: (line: string) => void };
   /** The built web app to serve; `dist/web` unless given (tests serve a stand-in). */
@@ -76,6 +82,7 @@ export async function buildApp({
     db,
     bus,
     tasks,
+    storage,
     auth: createAuth({ db, config, bus, tasks, log: app.log }),
   });
   // Work still running (an e-mail being written) finishes before the database closes.
@@ -136,6 +143,7 @@ export async function buildApp({
   await app.register(messagingRoutes);
   await app.register(portalMessagingRoutes);
   await app.register(realtimeRoutes);
+  await app.register(fileRoutes);
   await servePages(app, webDir);
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.js";
 
@@ -44,5 +45,62 @@ describe("message rate limits", () => {
     expect(() => loadConfig({ ...base, MESSAGE_SEND_RATE_LIMIT: "0" })).toThrow(
       /MESSAGE_SEND_RATE_LIMIT/,
     );
+  });
+});
+
+describe("file configuration", () => {
+  it("keeps files under DATA_DIR/files, at most 25 MB each, unless told otherwise", () => {
+    const config = loadConfig(base);
+    expect(config.fileStorage).toEqual({
+      kind: "disk",
+      directory: join("/tmp/portico-config-test-unused", "files"),
+    });
+    expect(config.attachmentMaxBytes).toBe(25 * 1024 * 1024);
+    expect(loadConfig({ ...base, ATTACHMENT_MAX_MB: "10" }).attachmentMaxBytes).toBe(
+      10 * 1024 * 1024,
+    );
+  });
+
+  it("uses an S3-compatible bucket when S3_BUCKET is set", () => {
+    const config = loadConfig({
+      ...base,
+      S3_BUCKET: "portico-files",
+      S3_ENDPOINT: "http://127.0.0.1:9000",
+      S3_ACCESS_KEY_ID: "minio",
+      S3_SECRET_ACCESS_KEY: "minio-secret",
+    });
+    expect(config.fileStorage).toEqual({
+      kind: "s3",
+      bucket: "portico-files",
+      region: "us-east-1",
+      endpoint: "http://127.0.0.1:9000",
+      credentials: { accessKeyId: "minio", secretAccessKey: "minio-secret" },
+      forcePathStyle: true,
+    });
+    // AWS itself: virtual-hosted addresses and the SDK's own credentials (an instance role).
+    expect(
+      loadConfig({ ...base, S3_BUCKET: "portico-files", S3_REGION: "eu-central-1" }).fileStorage,
+    ).toEqual({
+      kind: "s3",
+      bucket: "portico-files",
+      region: "eu-central-1",
+      endpoint: undefined,
+      credentials: undefined,
+      forcePathStyle: false,
+    });
+  });
+
+  it.each([
+    [{ ATTACHMENT_MAX_MB: "0" }, "ATTACHMENT_MAX_MB"],
+    [{ ATTACHMENT_MAX_MB: "2.5" }, "ATTACHMENT_MAX_MB"],
+    [{ ATTACHMENT_MAX_MB: "lots" }, "ATTACHMENT_MAX_MB"],
+    [{ S3_BUCKET: "ab" }, "S3_BUCKET"],
+    [{ S3_BUCKET: "Portico_Files" }, "S3_BUCKET"],
+    [{ S3_BUCKET: "portico", S3_ENDPOINT: "minio:9000" }, "S3_ENDPOINT"],
+    [{ S3_ENDPOINT: "http://127.0.0.1:9000" }, "S3_BUCKET"],
+    [{ S3_BUCKET: "portico", S3_ACCESS_KEY_ID: "only-the-id" }, "S3_SECRET_ACCESS_KEY"],
+    [{ S3_BUCKET: "portico", S3_FORCE_PATH_STYLE: "maybe" }, "S3_FORCE_PATH_STYLE"],
+  ])("stops the start on %o, naming %s", (env, name) => {
+    expect(() => loadConfig({ ...base, ...env })).toThrow(name);
   });
 });

@@ -72,7 +72,42 @@ const envSchema = z.object({
   MESSAGE_SEND_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   MESSAGE_EDIT_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ATTACHMENT_MAX_MB: z.coerce
+    .number()
+    .int("must be a whole number of megabytes")
+    .min(1)
+    .max(2048)
+    .default(25),
+  S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "must be a bucket name of 3–63 lowercase letters, digits, dots and hyphens",
+    )
+    .optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false"], "must be true or false")
+    .transform((value) => value === "true")
+    .optional(),
 });
+
+/** Where uploaded files live: a directory (the default, under DATA_DIR) or an S3-compatible bucket. */
+export type FileStorageConfig =
+  | { kind: "disk"; directory: string }
+  | {
+      kind: "s3";
+      bucket: string;
+      region: string;
+      /** Unset for AWS itself; the server's URL for MinIO, Ceph, R2 and the like. */
+      endpoint: string | undefined;
+      /** Unset: the SDK's usual sources (environment, instance role). */
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      forcePathStyle: boolean;
+    };
 
 export type Config = {
   port: number;
@@ -92,6 +127,8 @@ export type Config = {
   /** Message edits one person may make per minute. */
   messageEditRateLimit: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  attachmentMaxBytes: number;
+  fileStorage: FileStorageConfig;
 };
 
 export class ConfigError extends Error {}
@@ -127,6 +164,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     messageSendRateLimit: values.MESSAGE_SEND_RATE_LIMIT,
     messageEditRateLimit: values.MESSAGE_EDIT_RATE_LIMIT,
     logLevel: values.LOG_LEVEL,
+    attachmentMaxBytes: values.ATTACHMENT_MAX_MB * 1024 * 1024,
+    fileStorage: fileStorageFrom(values, dataDir),
+  };
+}
+
+function fileStorageFrom(values: z.infer<typeof envSchema>, dataDir: string): FileStorageConfig {
+  const s3Names = [
+    "S3_ENDPOINT",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_FORCE_PATH_STYLE",
+  ] as const;
+  if (!values.S3_BUCKET) {
+    const stray = s3Names.filter((name) => values[name] !== undefined);
+    if (stray.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration — S3_BUCKET: required when ${stray.join(", ")} is set`,
+      );
+    }
+    return { kind: "disk", directory: join(dataDir, "files") };
+  }
+  const { S3_ACCESS_KEY_ID: accessKeyId, S3_SECRET_ACCESS_KEY: secretAccessKey } = values;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    const missing = accessKeyId ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID";
+    throw new ConfigError(
+      `Invalid configuration — ${missing}: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together`,
+    );
+  }
+  return {
+    kind: "s3",
+    bucket: values.S3_BUCKET,
+    region: values.S3_REGION,
+    endpoint: values.S3_ENDPOINT,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    // Self-hosted S3 servers mostly answer only at path-style addresses (host/bucket/key).
+    forcePathStyle: values.S3_FORCE_PATH_STYLE ?? values.S3_ENDPOINT !== undefined,
   };
 }
 

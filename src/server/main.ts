@@ -1,6 +1,8 @@
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { databaseTargetFor, openDatabase } from "./db/connect.js";
+import { createFileStorage } from "./files/create-storage.js";
+import { startUploadSweeper } from "./files/orphan-sweep.js";
 import { startDigestScheduler } from "./mail/new-messages-digest.js";
 import { startMailWorker } from "./mail/worker.js";
 import { createMemoryEventBus } from "./realtime/event-bus.js";
@@ -14,7 +16,8 @@ async function main() {
 
   // Several server processes share events through Redis; one process needs nothing outside.
   const bus = config.redisUrl ? await createRedisEventBus(config.redisUrl) : createMemoryEventBus();
-  const app = await buildApp({ config, db: database.db, bus });
+  const storage = createFileStorage(config.fileStorage);
+  const app = await buildApp({ config, db: database.db, bus, storage });
   await app.listen({ port: config.port, host: config.host });
   const mailWorker = startMailWorker({
     db: database.db,
@@ -29,17 +32,20 @@ async function main() {
     log: app.log,
   });
 
+  // Uploads never attached to a message are removed, with their bytes, after a day.
+  const uploadSweeper = startUploadSweeper({ db: database.db, storage, log: app.log });
+
   const { port } = app.server.address() as { port: number };
   const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
   const events = config.redisUrl ? "Redis event bus" : "in-process events";
-  const storage =
+  const databaseDescription =
     database.driver === "pglite"
       ? `embedded PGlite in ${config.dataDir}/pglite`
       : "PostgreSQL (DATABASE_URL)";
   console.log(
     [
       "",
-      `Portico is running at ${url}  (database: ${storage}; ${events})`,
+      `Portico is running at ${url}  (database: ${databaseDescription}; ${events}; ${storage.description})`,
       "",
       `Staff sign in at ${url}/ and contacts at ${url}/portal`,
       config.smtpUrl
@@ -62,8 +68,10 @@ async function main() {
     // close() stops accepting connections and waits for requests in flight.
     await app.close();
     await digestScheduler.stop();
+    await uploadSweeper.stop();
     await mailWorker.stop();
     await bus.close();
+    await storage.close();
     await database.close();
     process.exit(0);
   };

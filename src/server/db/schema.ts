@@ -285,6 +285,45 @@ export const mentions = pgTable(
   ],
 );
 
+/**
+ * A file uploaded by staff or a contact. It stays unsent (`messageId` null, seen only by its
+ * uploader) until a send attaches it; from then on it is exactly as visible as its message, and
+ * goes with it when the message is deleted.
+ */
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: uuid("id").primaryKey(),
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id").references(() => messages.id, { onDelete: "cascade" }),
+    uploaderKind: principalKind("uploader_kind").notNull(),
+    uploaderStaffId: uuid("uploader_staff_id").references(() => staff.id, {
+      onDelete: "set null",
+    }),
+    /** The contact record (one client's) the upload was made through. */
+    uploaderContactId: uuid("uploader_contact_id").references(() => contacts.id, {
+      onDelete: "set null",
+    }),
+    uploadedByUserId: text("uploaded_by_user_id").references(() => user.id, {
+      onDelete: "set null",
+    }),
+    /** The uploaded file's name, for display only; storage never uses it. */
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    /** Null while the bytes are still arriving: such a row is never shown or attached. */
+    size: bigint("size", { mode: "number" }),
+    storageKey: text("storage_key").notNull(),
+    thumbnailKey: text("thumbnail_key"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("attachments_message_idx").on(table.messageId),
+    index("attachments_unsent_idx").on(table.createdAt).where(sql`${table.messageId} is null`),
+  ],
+);
+
 // --- Portal access and mail ---
 
 /** A single-use invitation link for a contact; only a hash of its token is stored. */

@@ -50,6 +50,7 @@ function routeSchemaOf(name: EndpointName) {
     ...(params && { params }),
     ...(querystring && { querystring }),
     ...(body && { body }),
+    ...(endpoint.upload && { consumes: ["multipart/form-data"] }),
     response: {
       ...endpoint.responses,
       ...Object.fromEntries(endpoint.errors.map((status) => [status, apiErrorSchema])),

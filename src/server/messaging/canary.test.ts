@@ -19,6 +19,13 @@ import {
   type TestFirm,
   type TestStaff,
 } from "../../../test/factories.js";
+import {
+  attachmentPath,
+  pngBytes,
+  portalAttachmentPath,
+  uploadFile,
+  uploadPath,
+} from "../../../test/files.js";
 import { docOf, mention, messagingApi, paragraph, text, textDoc } from "../../../test/messaging.js";
 import {
   type Frame,
@@ -31,6 +38,7 @@ import {
   portalApi,
   type SocketListener,
 } from "../../../test/portal.js";
+import type { Attachment } from "../../shared/api/files.js";
 import {
   type Conversation,
   type Message,
@@ -38,6 +46,7 @@ import {
   UNREAD_CAP,
 } from "../../shared/api/messaging.js";
 import { contacts, mailOutbox } from "../db/schema.js";
+import { claimUploadsForMessage } from "../files/attachments.service.js";
 import { sendNewMessageDigests } from "../mail/new-messages-digest.js";
 
 const MARKER = `CANARY-${crypto.randomUUID()}`;
@@ -60,6 +69,8 @@ type Viewer = {
   threads: { row: Conversation; messages: Message[] }[];
   /** What every staff route answered them. */
   staffRoutes: { route: string; status: number }[];
+  /** What the portal's download routes answered for each note's file (and its thumbnail). */
+  noteFileAnswers: number[];
   mails: string[];
 };
 
@@ -81,6 +92,8 @@ const notes: Message[] = [];
 /** Edited notes, as staff received them after the edit. */
 const editedNotes: Message[] = [];
 const deletedNotes: Message[] = [];
+/** Files on notes, named and filled with the marker. */
+const noteFiles: Attachment[] = [];
 /** Public messages that were deleted, with the number contacts knew them by. */
 const deletedPublic: { message: Message; publicSeq: number; conversationId: string }[] = [];
 let deletedPublicFrame: Frame;
@@ -153,6 +166,7 @@ beforeAll(async () => {
     expectedFrames: [{ type: "ready" }],
     threads: [],
     staffRoutes: [],
+    noteFileAnswers: [],
     mails: [],
   });
   viewers.dana = await viewer(dana, danaCookie);
@@ -345,6 +359,23 @@ beforeAll(async () => {
   await note(danaDirect, `${MARKER} Dana's thread ends with a note`);
   await snapshotLists();
 
+  // Files on notes, attached the way a send attaches them.
+  const noteFile = async (message: Message, name: string, content: Buffer) => {
+    const uploaded = await uploadFile(origin, uploadPath, adaCookie, { name, content });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    await db.transaction((tx) =>
+      claimUploadsForMessage(tx, {
+        uploader: { kind: "staff", staffId: ada.id },
+        attachmentIds: [uploaded.body.id],
+        messageId: message.id,
+        firmId: firm.id,
+      }),
+    );
+    noteFiles.push(uploaded.body);
+  };
+  await noteFile(firstNote, `${MARKER}-memo.txt`, Buffer.from(`${MARKER} do not send`));
+  await noteFile(directNote, `${MARKER}.png`, await pngBytes(64, 64));
+
   await staffSays(eliDirect, "Eli, a private word");
   await note(eliDirect, `${MARKER} about Eli`);
   await contactSays(eliDirect, "eli", "Got it");
@@ -433,6 +464,20 @@ beforeAll(async () => {
         current.threads.push({ row, messages });
       }
     }
+    // The notes' files, asked for through the contact's own download routes.
+    for (const file of noteFiles) {
+      for (const suffix of ["", "/thumbnail"]) {
+        const answer = record(
+          current,
+          await t.request({
+            method: "GET",
+            url: `${portalAttachmentPath(file.id)}${suffix}`,
+            cookie: current.cookie,
+          }),
+        );
+        current.noteFileAnswers.push(answer.statusCode);
+      }
+    }
     // Acme as seen by someone who may not see it, and threads of others.
     record(current, await portal.listResponse(acme.id, current.cookie));
     for (const conversation of [allContacts, danaDirect, eliDirect]) {
@@ -482,6 +527,7 @@ beforeAll(async () => {
     contactId: [dana.id, eli.id, fayAtAcme.id, gus.id],
     conversationId: [allContacts.id, danaDirect.id, eliDirect.id],
     messageId: [...notes.map((message) => message.id), toEdit.id],
+    attachmentId: noteFiles.map((file) => file.id),
   };
   for (const [path, operations] of Object.entries(
     openapi.json().paths as Record<string, Record<string, unknown>>,
@@ -556,7 +602,7 @@ async function staffView() {
 const everythingOf = (viewer: Viewer) =>
   [...viewer.received, ...viewer.socket.raw, ...viewer.mails].join("\n");
 
-const noteIds = () => notes.map((message) => message.id);
+const noteIds = () => [...notes.map((message) => message.id), ...noteFiles.map((file) => file.id)];
 
 describe("the leak canary", () => {
   it("has a story worth checking: notes, edits, deletions and a mention among public messages", () => {
@@ -592,6 +638,15 @@ describe("the leak canary", () => {
     });
     const staffMessages = await allMessagesOf(allContacts.id, adaCookie);
     expect(JSON.stringify(staffMessages)).toContain(MARKER);
+    expect(noteFiles.map((file) => file.name)).toEqual([`${MARKER}-memo.txt`, `${MARKER}.png`]);
+    for (const file of noteFiles) {
+      const answer = await t.request({
+        method: "GET",
+        url: attachmentPath(file.id),
+        cookie: adaCookie,
+      });
+      expect(answer.statusCode).toBe(200);
+    }
   });
 
   describe.each(VIEWERS)("as %s", (name) => {
@@ -620,6 +675,10 @@ describe("the leak canary", () => {
       }
       const answered = routes.filter((route) => ![401, 403, 404].includes(route.status));
       expect(answered).toEqual([]);
+    });
+
+    it("was answered 404 for every note's file and thumbnail", () => {
+      expect(viewers[name].noteFileAnswers).toEqual([404, 404, 404, 404]);
     });
 
     it("got exactly the frames of public events, and nothing for notes", () => {

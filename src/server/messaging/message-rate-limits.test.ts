@@ -123,6 +123,7 @@ describe("message rate limits, shared through Redis by two server processes", ()
       config: first.config,
       db: first.database.db,
       bus: createMemoryEventBus(),
+      storage: first.storage,
     });
     await second.ready();
   });

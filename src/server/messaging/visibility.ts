@@ -2,14 +2,16 @@ import {
   type AnyColumn,
   and,
   eq,
+  inArray,
   isNotNull,
+  isNull,
   or,
   type SQL,
   type SQLWrapper,
   sql,
 } from "drizzle-orm";
 import type { Principal } from "../auth/principal-types.js";
-import { conversations, messages } from "../db/schema.js";
+import { attachments, conversations, messages } from "../db/schema.js";
 
 /**
  * The one place that decides what a principal may see. Every exit (REST reads, counts, realtime
@@ -48,6 +50,39 @@ export function contactConversations(contact: {
 /** Messages contacts may see. Internal notes have no public number: both say "not a note". */
 export function publicMessages(): SQL {
   return and(eq(messages.internal, false), isNotNull(messages.publicSeq)) as SQL;
+}
+
+/**
+ * Files the principal may see. A sent file is exactly as visible as its message, so the caller
+ * left-joins the attachment's message and that message's conversation; an upload not yet sent is
+ * seen by its uploader alone (the staff member, or the person through that client's contact record).
+ */
+export function visibleAttachments(principal: Principal): SQL {
+  const sent = and(
+    isNotNull(attachments.messageId),
+    eq(messages.firmId, attachments.firmId),
+    visibleMessages(principal),
+    visibleConversations(principal),
+  );
+  return or(sent, and(isNull(attachments.messageId), ownUploads(principal))) as SQL;
+}
+
+function ownUploads(principal: Principal): SQL {
+  if (principal.kind === "staff") {
+    return and(
+      eq(attachments.firmId, principal.firmId),
+      eq(attachments.uploaderKind, "staff"),
+      eq(attachments.uploaderStaffId, principal.staffId),
+    ) as SQL;
+  }
+  if (principal.links.length === 0) return sql`false`;
+  return and(
+    eq(attachments.uploaderKind, "contact"),
+    inArray(
+      attachments.uploaderContactId,
+      principal.links.map((link) => link.contactId),
+    ),
+  ) as SQL;
 }
 
 /** Contact records that see anything at all: those whose portal access is active. */

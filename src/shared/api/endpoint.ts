@@ -9,6 +9,8 @@ export const errorStatusMeanings = {
   404: "Not found. Ids that belong to another firm are not found either.",
   409: "Conflicts with the current state.",
   410: "No longer available.",
+  413: "The upload is larger than the server accepts.",
+  416: "The byte range asked for lies beyond the end of the file.",
   429: "Too many requests; wait before trying again.",
 } as const;
 export type ErrorStatus = keyof typeof errorStatusMeanings;
@@ -18,11 +20,18 @@ export const successStatusMeanings = {
   201: "Created.",
   202: "Accepted; it will be carried out shortly.",
   204: "Done; there is nothing to return.",
+  206: "Part of the file: the byte range asked for.",
+  304: "Not modified since the copy the client holds.",
 } as const;
 export type SuccessStatus = keyof typeof successStatusMeanings;
 
 /** The answer of an endpoint that has nothing to return (204). */
 export const noContentSchema = z.null();
+
+/** The answer of a download: the file's bytes, typed by the `content-type` header. */
+export const fileBytesSchema = z
+  .string()
+  .meta({ format: "binary", description: "The file's bytes, of the type its header names." });
 
 /**
  * One endpoint of the API: the single source for the server's validation and serialization, the
@@ -39,6 +48,8 @@ export type Endpoint = {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The request is `multipart/form-data` with one file in the field `file`, instead of a JSON body. */
+  upload?: true;
   responses: { [Status in SuccessStatus]?: z.ZodType };
   /** Every 4xx status the endpoint may answer. */
   errors: readonly ErrorStatus[];

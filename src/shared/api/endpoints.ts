@@ -1,5 +1,6 @@
 import { clientEndpoints } from "./clients.js";
 import type { Endpoint } from "./endpoint.js";
+import { fileEndpoints } from "./files.js";
 import { messagingEndpoints, portalMessagingEndpoints } from "./messaging.js";
 import { outboxEndpoints } from "./outbox.js";
 import { invitationEndpoints } from "./portal.js";
@@ -17,6 +18,7 @@ export const endpoints = {
   ...outboxEndpoints,
   ...messagingEndpoints,
   ...portalMessagingEndpoints,
+  ...fileEndpoints,
 } satisfies { [Name in RouteName]: Endpoint & (typeof routes)[Name] };
 
 export type Endpoints = typeof endpoints;

@@ -52,6 +52,16 @@ export const routes = {
     method: "POST",
     path: "/api/portal/conversations/:conversationId/read",
   },
+
+  uploadFile: { method: "POST", path: "/api/uploads" },
+  downloadAttachment: { method: "GET", path: "/api/attachments/:attachmentId" },
+  downloadThumbnail: { method: "GET", path: "/api/attachments/:attachmentId/thumbnail" },
+  uploadPortalFile: { method: "POST", path: "/api/portal/uploads" },
+  downloadPortalAttachment: { method: "GET", path: "/api/portal/attachments/:attachmentId" },
+  downloadPortalThumbnail: {
+    method: "GET",
+    path: "/api/portal/attachments/:attachmentId/thumbnail",
+  },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RouteName = keyof typeof routes;
