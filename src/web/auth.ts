@@ -35,7 +35,20 @@ export async function signInWithPassword(email: string, password: string): Promi
   }
 }
 
+let signingOut = false;
+
+/** True once the user asked to sign out, so requests that fail as the session ends do not redirect elsewhere. */
+export function isSigningOut(): boolean {
+  return signingOut;
+}
+
 export async function signOutTo(path: string) {
-  await postToAuth("/api/auth/sign-out", {});
+  signingOut = true;
+  try {
+    await postToAuth("/api/auth/sign-out", {});
+  } catch (caught) {
+    signingOut = false;
+    throw caught;
+  }
   window.location.assign(path);
 }

@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { isUnauthenticated } from "./api.js";
+import { isSigningOut } from "./auth.js";
 import "./app.css";
 import { router } from "./routes.js";
 
@@ -14,7 +15,7 @@ function onApiError(error: unknown) {
   const { pathname, search } = window.location;
   const signIn =
     pathname === "/portal" || pathname.startsWith("/portal/") ? "/portal/sign-in" : "/sign-in";
-  if (isUnauthenticated(error) && pathname !== signIn) {
+  if (isUnauthenticated(error) && pathname !== signIn && !isSigningOut()) {
     window.location.assign(`${signIn}?next=${encodeURIComponent(pathname + search)}`);
   }
 }
