@@ -13,6 +13,7 @@ const publicPages = [
   /^\/sign-in$/,
   /^\/portal\/(sign-in|forgot-password|reset-password)$/,
   /^\/portal\/invitation\/[^/]+$/,
+  /^\/unsubscribe\/[^/]+$/,
 ];
 
 type PageDecision = { redirect: string } | { serve: true };
