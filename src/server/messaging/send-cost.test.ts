@@ -33,7 +33,11 @@ describe("what one send costs the database", () => {
 
     const staffSend = await counter.during(() => api.send(thread.id, "Hello", ada));
     const contactSend = await counter.during(() => contactApi.send(thread.id, "Hi", contactCookie));
-    console.log(`statements per send: staff ${staffSend}, contact ${contactSend}`);
+    const list = await counter.during(() => api.listConversations(client.id, ada));
+    const read = await counter.during(() => api.markRead(thread.id, 1, ada));
+    console.log(
+      `statements per send: staff ${staffSend}, contact ${contactSend}; list ${list}, read ${read}`,
+    );
     expect(staffSend).toBeGreaterThan(0);
     expect(contactSend).toBeGreaterThan(0);
   });
