@@ -24,11 +24,13 @@ import {
 let t: TestApp;
 let api: ReturnType<typeof messagingApi>;
 let portal: ReturnType<typeof portalApi>;
+let contactApi: ReturnType<typeof messagingApi>;
 
 beforeAll(async () => {
   t = await createTestApp();
   api = messagingApi(t);
   portal = portalApi(t);
+  contactApi = messagingApi(t, "contact");
 });
 afterAll(() => t.close());
 
@@ -97,7 +99,7 @@ const linkTo = (clientId: string, conversationId: string) =>
 
 /** The thread's newest number as the contact sees it. */
 async function lastPublicSeq(clientId: string, conversationId: string, cookie: string) {
-  const list = await portal.list(clientId, cookie);
+  const list = await contactApi.listConversations(clientId, cookie);
   const row = list.conversations.find((conversation) => conversation.id === conversationId);
   if (!row) throw new Error("the contact does not see the thread");
   return row.lastSeq;
@@ -186,7 +188,7 @@ describe("the new-messages e-mail", () => {
     const s = await scene();
     await s.say("Read me in the portal");
     const seq = await lastPublicSeq(s.client.id, s.allContacts.id, s.danaCookie);
-    expect((await portal.markRead(s.allContacts.id, seq, s.danaCookie)).statusCode).toBe(204);
+    expect((await contactApi.markRead(s.allContacts.id, seq, s.danaCookie)).statusCode).toBe(204);
 
     expect(await s.digest()).toEqual({ mailed: 0 });
     expect(await digestsTo(s.dana)).toEqual([]);
@@ -196,7 +198,7 @@ describe("the new-messages e-mail", () => {
     const s = await scene();
     await s.say("Already read");
     const seq = await lastPublicSeq(s.client.id, s.allContacts.id, s.danaCookie);
-    expect((await portal.markRead(s.allContacts.id, seq, s.danaCookie)).statusCode).toBe(204);
+    expect((await contactApi.markRead(s.allContacts.id, seq, s.danaCookie)).statusCode).toBe(204);
     await s.say("Not read yet");
 
     await s.digest();
@@ -283,7 +285,7 @@ describe("the new-messages e-mail", () => {
   it("does not tell a contact about their own messages, but tells the other contacts", async () => {
     const s = await scene();
     const eli = await s.anotherContact("Eli Stone");
-    await portal.send(s.allContacts.id, "Dana writes to everyone", s.danaCookie);
+    await contactApi.send(s.allContacts.id, "Dana writes to everyone", s.danaCookie);
 
     expect(await s.digest()).toEqual({ mailed: 1 });
 

@@ -26,7 +26,7 @@ import {
   staff,
   user,
 } from "../db/schema.js";
-import { messageViewColumns } from "../messaging/messages.queries.js";
+import { messageViewColumns } from "../messaging/message-sql.js";
 import { contactConversations, hasPortalAccess, publicMessages } from "../messaging/visibility.js";
 import { enqueueMail } from "./outbox.js";
 import { renderRichTextForMail } from "./rich-text-mail.js";
