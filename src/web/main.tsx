@@ -2,7 +2,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@ta
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
-import { isUnauthenticated } from "./api.js";
+import { isTwoFactorSetupRequired, isUnauthenticated } from "./api.js";
 import { isSigningOut } from "./auth.js";
 import "./app.css";
 import { router } from "./routes.js";
@@ -18,13 +18,21 @@ function onApiError(error: unknown) {
   if (isUnauthenticated(error) && pathname !== signIn && !isSigningOut()) {
     window.location.assign(`${signIn}?next=${encodeURIComponent(pathname + search)}`);
   }
+  // The firm requires two-factor sign-in and this member has not set it up: that comes first.
+  if (isTwoFactorSetupRequired(error) && pathname !== "/two-factor-setup") {
+    window.location.assign("/two-factor-setup");
+  }
 }
 
 const queryClient = new QueryClient({
   queryCache: new QueryCache({ onError: onApiError }),
   mutationCache: new MutationCache({ onError: onApiError }),
   defaultOptions: {
-    queries: { retry: (count, error) => !isUnauthenticated(error) && count < 2, staleTime: 10_000 },
+    queries: {
+      retry: (count, error) =>
+        !isUnauthenticated(error) && !isTwoFactorSetupRequired(error) && count < 2,
+      staleTime: 10_000,
+    },
   },
 });
 
