@@ -61,3 +61,26 @@ export async function signOutTo(path: string) {
   }
   window.location.assign(path);
 }
+
+let renewal: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs an auth call that ends this tab's session and sets a new one (confirming or turning off
+ * two-factor, changing the password). The old session's end reaches the page's socket before
+ * the new cookie arrives, so a 401 meanwhile is not a sign-out: `isSignedOut` waits for this.
+ */
+export function renewingSession<T>(work: Promise<T>): Promise<T> {
+  renewal = work.catch(() => undefined);
+  return work;
+}
+
+/** Whether this tab is really signed out: once any session renewal is done, the server knows no session. */
+export async function isSignedOut(): Promise<boolean> {
+  await renewal;
+  try {
+    const response = await fetch("/api/auth/get-session", { credentials: "same-origin" });
+    return response.ok && (await response.json()) === null;
+  } catch {
+    return false;
+  }
+}

@@ -3,7 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { isTwoFactorSetupRequired, isUnauthenticated } from "./api.js";
-import { isSigningOut } from "./auth.js";
+import { isSignedOut, isSigningOut } from "./auth.js";
 import "./app.css";
 import { router } from "./routes.js";
 
@@ -16,7 +16,10 @@ function onApiError(error: unknown) {
   const signIn =
     pathname === "/portal" || pathname.startsWith("/portal/") ? "/portal/sign-in" : "/sign-in";
   if (isUnauthenticated(error) && pathname !== signIn && !isSigningOut()) {
-    window.location.assign(`${signIn}?next=${encodeURIComponent(pathname + search)}`);
+    void isSignedOut().then((signedOut) => {
+      if (signedOut)
+        window.location.assign(`${signIn}?next=${encodeURIComponent(pathname + search)}`);
+    });
   }
   // The firm requires two-factor sign-in and this member has not set it up: that comes first.
   if (isTwoFactorSetupRequired(error) && pathname !== "/two-factor-setup") {

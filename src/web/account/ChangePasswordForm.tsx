@@ -1,5 +1,7 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ApiRequestError, postToAuth } from "../api.js";
+import { renewingSession } from "../auth.js";
 import { NewPasswordFields, newPasswordProblem } from "../portal/NewPasswordFields.js";
 import { FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
@@ -7,6 +9,7 @@ import { TextField } from "../ui/TextField.js";
 
 /** Changes the password; the server then ends every other session of this person. */
 export function ChangePasswordForm() {
+  const queryClient = useQueryClient();
   const [errors, setErrors] = useState<{ current?: string; next?: string }>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState(false);
@@ -28,9 +31,12 @@ export function ChangePasswordForm() {
     if (!currentPassword || problem) return;
     setBusy(true);
     try {
-      await postToAuth("/api/auth/change-password", { currentPassword, newPassword });
+      await renewingSession(
+        postToAuth("/api/auth/change-password", { currentPassword, newPassword }),
+      );
       formElement.reset();
       setDone(true);
+      void queryClient.invalidateQueries();
     } catch (caught) {
       if (caught instanceof ApiRequestError && caught.code === "invalid_password") {
         setErrors({ current: "That is not your current password." });

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ApiRequestError, call, postToAuth } from "../api.js";
+import { renewingSession } from "../auth.js";
 import { FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { TextField } from "../ui/TextField.js";
@@ -22,7 +23,7 @@ function TurnOffForm({ onDone }: { onDone: () => void }) {
     setBusy(true);
     setErrors({});
     try {
-      await postToAuth("/api/auth/two-factor/disable", { password, code });
+      await renewingSession(postToAuth("/api/auth/two-factor/disable", { password, code }));
       onDone();
     } catch (caught) {
       if (caught instanceof ApiRequestError && caught.code === "invalid_password") {
@@ -70,7 +71,7 @@ export function TwoFactorSection() {
   const [mode, setMode] = useState<"idle" | "setup" | "turnOff">("idle");
   const refresh = () => {
     setMode("idle");
-    void queryClient.invalidateQueries({ queryKey: ["account"] });
+    void queryClient.invalidateQueries();
   };
   const enabled = account.data?.twoFactorEnabled ?? false;
 

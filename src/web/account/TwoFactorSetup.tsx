@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import QRCode from "qrcode";
 import { type FormEvent, useState } from "react";
 import { ApiRequestError, postToAuth } from "../api.js";
+import { renewingSession } from "../auth.js";
 import { FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { TextField } from "../ui/TextField.js";
@@ -63,9 +64,9 @@ export function TwoFactorSetup({
     setBusy(true);
     setError(undefined);
     try {
-      await postToAuth("/api/auth/two-factor/verify-totp", { code });
+      await renewingSession(postToAuth("/api/auth/two-factor/verify-totp", { code }));
       setStage({ step: "saveCodes", backupCodes });
-      await queryClient.invalidateQueries({ queryKey: ["account"] });
+      await queryClient.invalidateQueries();
     } catch (caught) {
       setError(
         caught instanceof ApiRequestError && caught.status === 401
