@@ -78,7 +78,7 @@ async function passwordStep(page: Page, email: string, password = PASSWORD) {
 }
 
 async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.waitForURL("**/sign-in");
 }
 

@@ -14,7 +14,8 @@ export function RequireTwoFactorSetting() {
       call("updateFirmSecurity", { body: { requireTwoFactor } }),
     onSuccess: (answer) => queryClient.setQueryData(firmSecurityQuery.queryKey, answer),
   });
-  const required = security.data?.requireTwoFactor ?? false;
+  // While a change is saved the box shows what was asked for; a refusal puts it back.
+  const required = update.isPending ? update.variables : (security.data?.requireTwoFactor ?? false);
 
   return (
     <AccountSection
