@@ -44,7 +44,7 @@ export function nodesOf(node: RichTextNode): RichTextNode[] {
   return [node, ...(node.content ?? []).flatMap(nodesOf)];
 }
 
-// --- The messaging API, called as a signed-in staff member ---
+// --- The messaging API, one client for both sides ---
 
 export const conversationsUrl = (clientId: string) => `/api/clients/${clientId}/conversations`;
 export const messagesUrl = (conversationId: string) =>
@@ -52,10 +52,42 @@ export const messagesUrl = (conversationId: string) =>
 export const messageUrl = (messageId: string) => `/api/messages/${messageId}`;
 export const readUrl = (conversationId: string) => `/api/conversations/${conversationId}/read`;
 
-export function messagingApi(t: TestApp) {
+export const portalConversationsUrl = (clientId: string) =>
+  `/api/portal/clients/${clientId}/conversations`;
+export const portalMessagesUrl = (conversationId: string) =>
+  `/api/portal/conversations/${conversationId}/messages`;
+export const portalMessageUrl = (messageId: string) => `/api/portal/messages/${messageId}`;
+export const portalReadUrl = (conversationId: string) =>
+  `/api/portal/conversations/${conversationId}/read`;
+
+/** Which side's endpoints a client calls: staff, or a contact in the portal. */
+export type MessagingSide = "staff" | "contact";
+
+const urlsFor = {
+  staff: { conversationsUrl, messagesUrl, messageUrl, readUrl },
+  contact: {
+    conversationsUrl: portalConversationsUrl,
+    messagesUrl: portalMessagesUrl,
+    messageUrl: portalMessageUrl,
+    readUrl: portalReadUrl,
+  },
+};
+
+/**
+ * The messaging API as one side calls it, with the same verbs for staff and contacts. The
+ * verbs named after a thing assert success and answer the thing; `…Response`, `postMessage`,
+ * `editMessage`, `deleteMessage` and `markRead` answer the raw response, for tests of refusals.
+ * Starting conversations is for staff only.
+ */
+export function messagingApi(t: TestApp, side: MessagingSide = "staff") {
+  const urls = urlsFor[side];
+
+  const listConversationsResponse = (clientId: string, cookie?: string) =>
+    t.request({ method: "GET", url: urls.conversationsUrl(clientId), cookie });
+
   /** The client's conversation list as `cookie` sees it (asserts 200). */
   const listConversations = async (clientId: string, cookie: string) => {
-    const response = await t.request({ method: "GET", url: conversationsUrl(clientId), cookie });
+    const response = await listConversationsResponse(clientId, cookie);
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as ConversationList;
   };
@@ -74,7 +106,7 @@ export function messagingApi(t: TestApp) {
   const startConversation = (clientId: string, body: unknown, cookie?: string) =>
     t.request({ method: "POST", url: conversationsUrl(clientId), payload: body as object, cookie });
 
-  /** Starts (or opens) a conversation and returns it (asserts 200 or 201). */
+  /** Starts (or opens) a conversation as staff and returns it (asserts 200 or 201). */
   const openConversation = async (
     clientId: string,
     body: CreateConversationBody,
@@ -88,7 +120,7 @@ export function messagingApi(t: TestApp) {
   const postMessage = (conversationId: string, payload: unknown, cookie?: string) =>
     t.request({
       method: "POST",
-      url: messagesUrl(conversationId),
+      url: urls.messagesUrl(conversationId),
       payload: payload as object,
       cookie,
     });
@@ -113,38 +145,46 @@ export function messagingApi(t: TestApp) {
     return response.json();
   };
 
+  const listMessagesResponse = (
+    conversationId: string,
+    cookie?: string,
+    query?: Record<string, string>,
+  ) => t.request({ method: "GET", url: urls.messagesUrl(conversationId), query, cookie });
+
   /** A page of messages (asserts 200). */
   const listMessages = async (
     conversationId: string,
     cookie: string,
     query: Record<string, string> = {},
   ): Promise<MessagePage> => {
-    const response = await t.request({
-      method: "GET",
-      url: messagesUrl(conversationId),
-      query,
-      cookie,
-    });
+    const response = await listMessagesResponse(conversationId, cookie, query);
     expect(response.statusCode, response.body).toBe(200);
     return response.json();
   };
 
   const editMessage = (messageId: string, payload: unknown, cookie?: string) =>
-    t.request({ method: "PATCH", url: messageUrl(messageId), payload: payload as object, cookie });
+    t.request({
+      method: "PATCH",
+      url: urls.messageUrl(messageId),
+      payload: payload as object,
+      cookie,
+    });
 
   const deleteMessage = (messageId: string, cookie?: string) =>
-    t.request({ method: "DELETE", url: messageUrl(messageId), cookie });
+    t.request({ method: "DELETE", url: urls.messageUrl(messageId), cookie });
 
   const markRead = (conversationId: string, seq: number, cookie?: string) =>
-    t.request({ method: "POST", url: readUrl(conversationId), payload: { seq }, cookie });
+    t.request({ method: "POST", url: urls.readUrl(conversationId), payload: { seq }, cookie });
 
   return {
+    listConversationsResponse,
     listConversations,
     conversationRow,
     startConversation,
     openConversation,
     postMessage,
     send,
+    listMessagesResponse,
     listMessages,
     editMessage,
     deleteMessage,

@@ -3,10 +3,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import WebSocket from "ws";
 import { mailOutbox } from "../src/server/db/schema.js";
-import type { Conversation, Message, MessagePage } from "../src/shared/api/messaging.js";
-import type { RichTextDoc } from "../src/shared/rich-text/document.js";
 import { nextClientIp, sessionCookieOf, type TestApp } from "./app.js";
-import { textDoc } from "./messaging.js";
 
 /** A password that meets every rule, for contacts accepting an invitation. */
 export const PORTAL_PASSWORD = "portal-password-456";
@@ -15,14 +12,6 @@ export const invitationUrl = (clientId: string, contactId: string) =>
   `/api/clients/${clientId}/contacts/${contactId}/invitation`;
 export const portalAccessUrl = (clientId: string, contactId: string) =>
   `/api/clients/${clientId}/contacts/${contactId}/portal-access`;
-export const portalConversationsUrl = (clientId: string) =>
-  `/api/portal/clients/${clientId}/conversations`;
-export const portalMessagesUrl = (conversationId: string) =>
-  `/api/portal/conversations/${conversationId}/messages`;
-export const portalMessageUrl = (messageId: string) => `/api/portal/messages/${messageId}`;
-export const portalReadUrl = (conversationId: string) =>
-  `/api/portal/conversations/${conversationId}/read`;
-
 /** The token of an invitation link in a mail's text, for the app's public URL. */
 export function invitationTokenIn(text: string, publicUrl: string): string {
   const escaped = publicUrl.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -30,8 +19,6 @@ export function invitationTokenIn(text: string, publicUrl: string): string {
   if (!match?.[1]) throw new Error(`no invitation link in: ${text}`);
   return match[1];
 }
-
-export type PortalList = { conversations: Conversation[]; unreadTotal: number };
 
 export function portalApi(t: TestApp) {
   const invite = (clientId: string, contactId: string, cookie?: string) =>
@@ -126,68 +113,6 @@ export function portalApi(t: TestApp) {
 
   const session = (cookie?: string) =>
     t.request({ method: "GET", url: "/api/portal/session", cookie });
-
-  const listResponse = (clientId: string, cookie?: string) =>
-    t.request({ method: "GET", url: portalConversationsUrl(clientId), cookie });
-
-  /** The client's conversations as the contact sees them (asserts 200). */
-  const list = async (clientId: string, cookie: string): Promise<PortalList> => {
-    const response = await listResponse(clientId, cookie);
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json();
-  };
-
-  const pageResponse = (conversationId: string, cookie?: string, query?: Record<string, string>) =>
-    t.request({ method: "GET", url: portalMessagesUrl(conversationId), query, cookie });
-
-  /** A page of a thread as the contact sees it (asserts 200). */
-  const page = async (
-    conversationId: string,
-    cookie: string,
-    query?: Record<string, string>,
-  ): Promise<MessagePage> => {
-    const response = await pageResponse(conversationId, cookie, query);
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json();
-  };
-
-  const post = (conversationId: string, payload: unknown, cookie?: string) =>
-    t.request({
-      method: "POST",
-      url: portalMessagesUrl(conversationId),
-      payload: payload as object,
-      cookie,
-    });
-
-  /** Sends as the contact (a string becomes a paragraph) and returns the message (asserts 201). */
-  const send = async (
-    conversationId: string,
-    body: string | RichTextDoc,
-    cookie: string,
-  ): Promise<Message> => {
-    const response = await post(
-      conversationId,
-      { id: crypto.randomUUID(), body: typeof body === "string" ? textDoc(body) : body },
-      cookie,
-    );
-    expect(response.statusCode, response.body).toBe(201);
-    return response.json();
-  };
-
-  const edit = (messageId: string, payload: unknown, cookie?: string) =>
-    t.request({
-      method: "PATCH",
-      url: portalMessageUrl(messageId),
-      payload: payload as object,
-      cookie,
-    });
-
-  const remove = (messageId: string, cookie?: string) =>
-    t.request({ method: "DELETE", url: portalMessageUrl(messageId), cookie });
-
-  const markRead = (conversationId: string, seq: number, cookie?: string) =>
-    t.request({ method: "POST", url: portalReadUrl(conversationId), payload: { seq }, cookie });
-
   return {
     invite,
     revoke,
@@ -199,15 +124,6 @@ export function portalApi(t: TestApp) {
     grantAccess,
     grantMoreAccess,
     session,
-    listResponse,
-    list,
-    pageResponse,
-    page,
-    post,
-    send,
-    edit,
-    remove,
-    markRead,
   };
 }
 

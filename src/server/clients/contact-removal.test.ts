@@ -20,6 +20,7 @@ type ContactRow = Awaited<ReturnType<typeof buildContact>>;
 let t: TestApp;
 let api: ReturnType<typeof messagingApi>;
 let portal: ReturnType<typeof portalApi>;
+let contactApi: ReturnType<typeof messagingApi>;
 let origin: string;
 let firm: TestFirm;
 let ownerCookie: string;
@@ -30,6 +31,7 @@ beforeAll(async () => {
   t = await createTestApp();
   api = messagingApi(t);
   portal = portalApi(t);
+  contactApi = messagingApi(t, "contact");
   origin = await listen(t);
   firm = await buildFirm(t.database.db, "Removal Firm");
   const staffOf = async (role: "owner" | "admin" | "member") =>
@@ -134,7 +136,7 @@ describe("removing a contact with history", () => {
     await api.send(direct.id, "Gale pays late: keep an eye on it", ownerCookie, {
       internal: true,
     });
-    await portal.send(direct.id, "Thanks, received", goneCookie);
+    await contactApi.send(direct.id, "Thanks, received", goneCookie);
     threadBefore = await api.listMessages(direct.id, ownerCookie);
     socket = await openSocket(origin, goneCookie);
 
@@ -187,7 +189,7 @@ describe("removing a contact with history", () => {
     const formerHere = await buildContact(t.database.db, other, { name: "Fern Former" });
     const fernCookie = await portal.grantAccess(other, formerHere, ownerCookie);
     const allThread = await api.openConversation(other.id, { kind: "all_contacts" }, ownerCookie);
-    await portal.send(allThread.id, "Fern was here", fernCookie);
+    await contactApi.send(allThread.id, "Fern was here", fernCookie);
     expect((await remove(other, formerHere)).statusCode).toBe(204);
     expect((await contactsOf(other))[0]?.former).toBe(true);
     const opened = await t.request({

@@ -8,6 +8,7 @@ import {
   buildStaff,
   type TestFirm,
 } from "../../../test/factories.js";
+import { messagingApi } from "../../../test/messaging.js";
 import {
   invitationTokenIn,
   listen,
@@ -25,6 +26,7 @@ type OutboxMail = { id: string; kind: string; to: string; subject: string; text:
 
 let t: TestApp;
 let portal: ReturnType<typeof portalApi>;
+let contactApi: ReturnType<typeof messagingApi>;
 let origin: string;
 let firm: TestFirm;
 let ownerCookie: string;
@@ -37,6 +39,7 @@ let otherContact: ContactRow;
 beforeAll(async () => {
   t = await createTestApp();
   portal = portalApi(t);
+  contactApi = messagingApi(t, "contact");
   origin = await listen(t);
   firm = await buildFirm(t.database.db, "Access Firm");
   ownerCookie = await t.signIn(
@@ -723,11 +726,15 @@ describe("revoking portal access", () => {
     const session = await portal.session(contactCookie);
     expect(session.statusCode).toBe(401);
     expect(session.json()).toEqual(unauthenticated);
-    expect((await portal.listResponse(client.id, contactCookie)).statusCode).toBe(401);
+    expect((await contactApi.listConversationsResponse(client.id, contactCookie)).statusCode).toBe(
+      401,
+    );
     expect(await refusedUpgrade(origin, contactCookie)).toBe(401);
     const signedInAgain = await t.signIn(emailOf(contact), PORTAL_PASSWORD);
     expect((await portal.session(signedInAgain)).json().clients).toEqual([]);
-    expect((await portal.listResponse(client.id, signedInAgain)).statusCode).toBe(404);
+    expect((await contactApi.listConversationsResponse(client.id, signedInAgain)).statusCode).toBe(
+      404,
+    );
 
     expect(await stateOf(token)).toEqual({ state: "invalid", firmName: "Access Firm" });
     expect((await portal.accept(token)).statusCode).toBe(410);
@@ -769,7 +776,7 @@ describe("revoking portal access", () => {
     expect((await portal.session(again)).json().clients).toEqual([
       { clientId: kept.id, clientName: kept.name, contactId: atKept.id, firmName: firm.name },
     ]);
-    expect((await portal.listResponse(lost.id, again)).statusCode).toBe(404);
+    expect((await contactApi.listConversationsResponse(lost.id, again)).statusCode).toBe(404);
     expect(await statusOf(atKept)).toBe("active");
   });
 

@@ -43,6 +43,7 @@ let t: TestApp;
 let origin: string;
 let api: ReturnType<typeof messagingApi>;
 let portal: ReturnType<typeof portalApi>;
+let contactApi: ReturnType<typeof messagingApi>;
 let northwind: TestFirm;
 let southside: TestFirm;
 
@@ -58,6 +59,7 @@ beforeAll(async () => {
   origin = await listen(t);
   api = messagingApi(t);
   portal = portalApi(t);
+  contactApi = messagingApi(t, "contact");
   const db = t.database.db;
 
   northwind = await buildFirm(db, "Northwind Accounting");
@@ -205,7 +207,7 @@ describe("attaching uploads to a message", () => {
   it("refuses a contact's upload to anyone else, attaching nothing", async () => {
     const danas = await upload(people.dana);
     const adaMessage = await api.send(acmeAll.id, "Mine", people.ada.cookie);
-    const eliMessage = await portal.send(acmeAll.id, "Mine too", people.eli.cookie);
+    const eliMessage = await contactApi.send(acmeAll.id, "Mine too", people.eli.cookie);
     const solMessage = await api.send(
       (
         await api.openConversation(
@@ -240,7 +242,7 @@ describe("attaching uploads to a message", () => {
 
   it("refuses a staff member's upload to anyone else", async () => {
     const adas = await upload(people.ada);
-    const danaMessage = await portal.send(acmeAll.id, "Hello", people.dana.cookie);
+    const danaMessage = await contactApi.send(acmeAll.id, "Hello", people.dana.cookie);
     const benMessage = await api.send(acmeAll.id, "Hi", people.ben.cookie);
     await expect(claim(people.dana, danaMessage.id, [adas.id])).rejects.toMatchObject({
       code: "attachment_unavailable",
@@ -257,14 +259,14 @@ describe("attaching uploads to a message", () => {
   it("is all or nothing: one foreign id in the list attaches none of them", async () => {
     const own = await upload(people.dana, "own.pdf");
     const foreign = await upload(people.eli, "foreign.pdf");
-    const message = await portal.send(acmeAll.id, "Both?", people.dana.cookie);
+    const message = await contactApi.send(acmeAll.id, "Both?", people.dana.cookie);
     await expect(claim(people.dana, message.id, [own.id, foreign.id])).rejects.toMatchObject({
       code: "attachment_unavailable",
     });
     expect(await messageIdOf([own.id])).toEqual([{ id: own.id, messageId: null }]);
     // Nor can a file be attached twice.
     await claim(people.dana, message.id, [own.id]);
-    const another = await portal.send(acmeAll.id, "Again", people.dana.cookie);
+    const another = await contactApi.send(acmeAll.id, "Again", people.dana.cookie);
     await expect(claim(people.dana, another.id, [own.id])).rejects.toMatchObject({
       code: "attachment_unavailable",
     });
@@ -325,7 +327,7 @@ describe("a sent file is exactly as visible as its message", () => {
     const toDana = await api.send(danaDirect.id, "Just for you", people.ada.cookie);
     await claim(people.ada, toDana.id, [fromStaff.id]);
     const fromDana = await upload(people.dana, "reply.pdf");
-    const reply = await portal.send(danaDirect.id, "Thanks", people.dana.cookie);
+    const reply = await contactApi.send(danaDirect.id, "Thanks", people.dana.cookie);
     await claim(people.dana, reply.id, [fromDana.id]);
     for (const id of [fromStaff.id, fromDana.id]) {
       expect(await statusFor(people.dana, id)).toBe(200);

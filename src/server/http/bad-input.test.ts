@@ -9,6 +9,7 @@ import type { Conversation, Message } from "../../shared/api/messaging.js";
 let t: TestApp;
 let api: ReturnType<typeof messagingApi>;
 let portal: ReturnType<typeof portalApi>;
+let contactApi: ReturnType<typeof messagingApi>;
 let staffCookie: string;
 let contactCookie: string;
 let client: { id: string; firmId: string };
@@ -21,6 +22,7 @@ beforeAll(async () => {
   t = await createTestApp();
   api = messagingApi(t);
   portal = portalApi(t);
+  contactApi = messagingApi(t, "contact");
   const firm = await buildFirm(t.database.db, "Bad Input Firm");
   staffCookie = await t.signIn((await buildStaff(t.database.db, firm, { role: "owner" })).email);
   client = await buildClient(t.database.db, firm, "Kept Client");
@@ -28,7 +30,7 @@ beforeAll(async () => {
   contactCookie = await portal.grantAccess(client, contact, staffCookie);
   thread = await api.openConversation(client.id, { kind: "all_contacts" }, staffCookie);
   message = await api.send(thread.id, "Kept message", staffCookie);
-  portalMessage = await portal.send(thread.id, "Kept reply", contactCookie);
+  portalMessage = await contactApi.send(thread.id, "Kept reply", contactCookie);
 });
 afterAll(() => t.close());
 
@@ -49,7 +51,7 @@ async function everything() {
       })
     ).json(),
     messages: await api.listMessages(thread.id, staffCookie),
-    portalMessages: await portal.page(thread.id, contactCookie),
+    portalMessages: await contactApi.listMessages(thread.id, contactCookie),
   };
 }
 
@@ -121,8 +123,16 @@ describe("text the database cannot hold", () => {
         staffCookie,
       ),
       await api.editMessage(message.id, { body: textDoc(bad), version: 1 }, staffCookie),
-      await portal.post(thread.id, { id: crypto.randomUUID(), body: textDoc(bad) }, contactCookie),
-      await portal.edit(portalMessage.id, { body: textDoc(bad), version: 1 }, contactCookie),
+      await contactApi.postMessage(
+        thread.id,
+        { id: crypto.randomUUID(), body: textDoc(bad) },
+        contactCookie,
+      ),
+      await contactApi.editMessage(
+        portalMessage.id,
+        { body: textDoc(bad), version: 1 },
+        contactCookie,
+      ),
     ];
     for (const response of responses) {
       expect(response.statusCode, response.body).toBe(400);
@@ -185,7 +195,10 @@ describe("numbers past a PostgreSQL integer", () => {
       }),
       "before",
     );
-    expectInvalidField(await portal.pageResponse(thread.id, contactCookie, query), "before");
+    expectInvalidField(
+      await contactApi.listMessagesResponse(thread.id, contactCookie, query),
+      "before",
+    );
     expectInvalidField(
       await api.editMessage(
         message.id,
@@ -195,7 +208,7 @@ describe("numbers past a PostgreSQL integer", () => {
       "version",
     );
     expectInvalidField(
-      await portal.edit(
+      await contactApi.editMessage(
         portalMessage.id,
         { body: textDoc("Changed"), version: INT32_PAST_MAX },
         contactCookie,
@@ -203,7 +216,7 @@ describe("numbers past a PostgreSQL integer", () => {
       "version",
     );
     expectInvalidField(await api.markRead(thread.id, INT32_PAST_MAX, staffCookie), "seq");
-    expectInvalidField(await portal.markRead(thread.id, INT32_PAST_MAX, contactCookie), "seq");
+    expectInvalidField(await contactApi.markRead(thread.id, INT32_PAST_MAX, contactCookie), "seq");
     expect(await everything()).toEqual(before);
     // The largest integer is a valid position: nothing is older than it.
     const page = await t.request({

@@ -13,6 +13,7 @@ const publicPages = [
   /^\/(sign-in|forgot-password|reset-password)$/,
   /^\/portal\/(sign-in|forgot-password|reset-password)$/,
   /^\/portal\/invitation\/[^/]+$/,
+  /^\/unsubscribe\/[^/]+$/,
 ];
 
 export const TWO_FACTOR_SETUP_PAGE = "/two-factor-setup";

@@ -24,11 +24,13 @@ import {
 let t: TestApp;
 let api: ReturnType<typeof messagingApi>;
 let portal: ReturnType<typeof portalApi>;
+let contactApi: ReturnType<typeof messagingApi>;
 
 beforeAll(async () => {
   t = await createTestApp();
   api = messagingApi(t);
   portal = portalApi(t);
+  contactApi = messagingApi(t, "contact");
 });
 afterAll(() => t.close());
 
@@ -62,6 +64,8 @@ async function scene() {
   ) =>
     sendNewMessageDigests(db, {
       publicUrl: t.config.publicUrl,
+      secret: t.config.authSecret,
+      delaySeconds: 300,
       now: minutesLater === null ? undefined : minutesFromNow(minutesLater),
       firmIds: [firm.id, ...(more.alsoFirms ?? [])],
       ...more,
@@ -95,7 +99,7 @@ const linkTo = (clientId: string, conversationId: string) =>
 
 /** The thread's newest number as the contact sees it. */
 async function lastPublicSeq(clientId: string, conversationId: string, cookie: string) {
-  const list = await portal.list(clientId, cookie);
+  const list = await contactApi.listConversations(clientId, cookie);
   const row = list.conversations.find((conversation) => conversation.id === conversationId);
   if (!row) throw new Error("the contact does not see the thread");
   return row.lastSeq;
@@ -130,8 +134,8 @@ describe("the new-messages e-mail", () => {
     expect(mail?.textBody).toContain("- Olivia Owner: Your tax return is ready to sign");
     expect(mail?.textBody).toContain(`Read and reply: ${link}`);
     expect(mail?.htmlBody).toContain(`<a href="${link}"`);
-    expect(mail?.htmlBody).toContain(
-      "<strong>Olivia Owner</strong>: Your tax return is ready to sign",
+    expect(mail?.htmlBody).toMatch(
+      /<strong>Olivia Owner<\/strong><div[^>]*><p[^>]*>Your tax return is ready to sign<\/p>/,
     );
     // The firm owner reads it in the outbox like any other mail; staff get none themselves.
     const outbox = await t.request({ method: "GET", url: "/api/outbox", cookie: s.staffCookie });
@@ -184,7 +188,7 @@ describe("the new-messages e-mail", () => {
     const s = await scene();
     await s.say("Read me in the portal");
     const seq = await lastPublicSeq(s.client.id, s.allContacts.id, s.danaCookie);
-    expect((await portal.markRead(s.allContacts.id, seq, s.danaCookie)).statusCode).toBe(204);
+    expect((await contactApi.markRead(s.allContacts.id, seq, s.danaCookie)).statusCode).toBe(204);
 
     expect(await s.digest()).toEqual({ mailed: 0 });
     expect(await digestsTo(s.dana)).toEqual([]);
@@ -194,7 +198,7 @@ describe("the new-messages e-mail", () => {
     const s = await scene();
     await s.say("Already read");
     const seq = await lastPublicSeq(s.client.id, s.allContacts.id, s.danaCookie);
-    expect((await portal.markRead(s.allContacts.id, seq, s.danaCookie)).statusCode).toBe(204);
+    expect((await contactApi.markRead(s.allContacts.id, seq, s.danaCookie)).statusCode).toBe(204);
     await s.say("Not read yet");
 
     await s.digest();
@@ -215,6 +219,14 @@ describe("the new-messages e-mail", () => {
 
     expect(await s.digest(6)).toEqual({ mailed: 1 });
     expect(await digestsTo(s.dana)).toHaveLength(1);
+  });
+
+  it("waits as long as EMAIL_DELAY_SECONDS says", async () => {
+    const s = await scene();
+    await s.say("Quick news");
+    const oneMinute = { delaySeconds: 60 };
+    expect(await s.digest(0.5, oneMinute)).toEqual({ mailed: 0 });
+    expect(await s.digest(1.5, oneMinute)).toEqual({ mailed: 1 });
   });
 
   it("never tells twice about the same messages, and tells again about newer ones", async () => {
@@ -273,7 +285,7 @@ describe("the new-messages e-mail", () => {
   it("does not tell a contact about their own messages, but tells the other contacts", async () => {
     const s = await scene();
     const eli = await s.anotherContact("Eli Stone");
-    await portal.send(s.allContacts.id, "Dana writes to everyone", s.danaCookie);
+    await contactApi.send(s.allContacts.id, "Dana writes to everyone", s.danaCookie);
 
     expect(await s.digest()).toEqual({ mailed: 1 });
 
@@ -425,6 +437,8 @@ describe("the digest scheduler", () => {
     const scheduler = startDigestScheduler({
       db: t.database.db,
       publicUrl: t.config.publicUrl,
+      secret: t.config.authSecret,
+      delaySeconds: 300,
       log: t.app.log,
       intervalMs: 20,
       firmIds: [s.firm.id],

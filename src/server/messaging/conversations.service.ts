@@ -7,21 +7,26 @@ import type {
 import type { StaffPrincipal } from "../auth/principal.js";
 import { getClient } from "../clients/clients.service.js";
 import { formerContact } from "../clients/contacts.service.js";
-import type { Database } from "../db/connect.js";
+import type { Database, Queryable } from "../db/connect.js";
 import { contacts, conversations, readCursors } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
-import { contactTopicOf, publishEvent, topics } from "../realtime/topics.js";
+import { publishEvent } from "../realtime/topics.js";
+import { type Actor, actorFor } from "./actor.js";
 import { lastMessagePreview, readerCursor, unreadCount } from "./read-state.js";
-import { visibleConversations } from "./visibility.js";
+import { audiencesOf } from "./visibility.js";
 
-/** The conversation rows of a client with counts and previews for one staff reader, in one query. */
-async function selectStaffConversations(
+/**
+ * The conversation rows of one client with counts and previews for the actor, in one query,
+ * each in the actor's numbering and shape.
+ */
+async function selectConversations(
   db: Database,
-  principal: StaffPrincipal,
-  where: SQL | undefined,
+  actor: Actor,
+  clientId: string,
+  where?: SQL,
 ): Promise<Conversation[]> {
-  const reader = { kind: "staff" as const, staffId: principal.staffId };
+  const reader = actor.identityAt({ clientId });
   const rows = await db
     .select({
       id: conversations.id,
@@ -31,73 +36,62 @@ async function selectStaffConversations(
       contactName: contacts.name,
       contactPortalStatus: contacts.portalStatus,
       contactRemovedAt: contacts.removedAt,
-      lastSeq: conversations.lastSeq,
+      lastSeq: sql<number>`${actor.numbering.last}`,
       lastReadSeq: sql<number>`coalesce(${readCursors.lastReadSeq}, 0)`,
-      unreadCount: unreadCount(reader),
-      lastMessage: lastMessagePreview(reader),
+      unreadCount: unreadCount(actor.principal, reader),
+      lastMessage: lastMessagePreview(actor.principal, reader),
     })
     .from(conversations)
     .leftJoin(contacts, eq(contacts.id, conversations.contactId))
     .leftJoin(readCursors, readerCursor(reader))
-    .where(and(visibleConversations(principal), where))
+    .where(and(actor.visibleConversations, eq(conversations.clientId, clientId), where))
     .orderBy(
       sql`case when ${conversations.kind} = 'all_contacts' then 0 else 1 end`,
       asc(contacts.name),
       asc(conversations.id),
     );
-  return rows.map(({ contactId, contactName, contactPortalStatus, contactRemovedAt, ...row }) => ({
-    ...row,
-    title:
-      row.kind === "all_contacts"
-        ? "All Contacts"
-        : contactName && !contactRemovedAt
-          ? contactName
-          : `${contactName ?? "Removed contact"} (former contact)`,
-    contact:
-      contactId && contactName && contactPortalStatus
-        ? {
-            id: contactId,
-            name: contactName,
-            portalStatus: contactPortalStatus,
-            former: contactRemovedAt !== null,
-          }
-        : null,
-  }));
+  return rows.map(actor.shapeConversation);
 }
 
+/** A client's contacts who have no direct thread yet: what "New Direct Message" offers staff. */
+function contactsWithoutDirect(db: Database, firmId: string, clientId: string) {
+  return db
+    .select({
+      id: contacts.id,
+      name: contacts.name,
+      portalStatus: contacts.portalStatus,
+      former: sql<boolean>`false`,
+    })
+    .from(contacts)
+    .leftJoin(
+      conversations,
+      and(eq(conversations.contactId, contacts.id), eq(conversations.kind, "direct")),
+    )
+    .where(
+      and(
+        eq(contacts.clientId, clientId),
+        eq(contacts.firmId, firmId),
+        isNull(contacts.removedAt),
+        isNull(conversations.id),
+      ),
+    )
+    .orderBy(asc(contacts.name), asc(contacts.id));
+}
+
+/** The client's threads the actor sees, with unread counts in their numbering. */
 export async function listConversations(
   db: Database,
-  principal: StaffPrincipal,
+  actor: Actor,
   clientId: string,
 ): Promise<ConversationList> {
-  await getClient(db, principal, clientId);
-  const [list, contactsWithoutDirect] = await Promise.all([
-    selectStaffConversations(db, principal, eq(conversations.clientId, clientId)),
-    db
-      .select({
-        id: contacts.id,
-        name: contacts.name,
-        portalStatus: contacts.portalStatus,
-        former: sql<boolean>`false`,
-      })
-      .from(contacts)
-      .leftJoin(
-        conversations,
-        and(eq(conversations.contactId, contacts.id), eq(conversations.kind, "direct")),
-      )
-      .where(
-        and(
-          eq(contacts.clientId, clientId),
-          eq(contacts.firmId, principal.firmId),
-          isNull(contacts.removedAt),
-          isNull(conversations.id),
-        ),
-      )
-      .orderBy(asc(contacts.name), asc(contacts.id)),
+  const { firmId } = await actor.reachClient(db, clientId);
+  const [list, withoutDirect] = await Promise.all([
+    selectConversations(db, actor, clientId),
+    actor.startsConversations ? contactsWithoutDirect(db, firmId, clientId) : [],
   ]);
   return {
     conversations: list,
-    contactsWithoutDirect,
+    contactsWithoutDirect: withoutDirect,
     unreadTotal: list.reduce((total, conversation) => total + conversation.unreadCount, 0),
   };
 }
@@ -138,11 +132,7 @@ export async function startConversation(
     body.kind === "direct" && contactId
       ? and(eq(conversations.kind, "direct"), eq(conversations.contactId, contactId))
       : eq(conversations.kind, "all_contacts");
-  const [conversation] = await selectStaffConversations(
-    db,
-    principal,
-    and(eq(conversations.clientId, clientId), kindMatch),
-  );
+  const [conversation] = await selectConversations(db, actorFor(principal), clientId, kindMatch);
   if (!conversation) throw new Error("conversation vanished after insert");
   const created = inserted.length > 0;
   if (created) {
@@ -151,18 +141,22 @@ export async function startConversation(
       data: { clientId, conversation: { id: conversation.id, kind: conversation.kind } },
     };
     // A new thread is news to staff and to the contacts who will see it in the portal.
-    await publishEvent(bus, topics.firmStaff(principal.firmId), event);
-    await publishEvent(bus, contactTopicOf({ kind: body.kind, clientId, contactId }), event);
+    const audiences = audiencesOf({
+      firmId: principal.firmId,
+      clientId,
+      kind: body.kind,
+      contactId,
+    });
+    for (const audience of audiences) await publishEvent(bus, audience.topic, event);
   }
   return { conversation, created };
 }
 
-/** A conversation the staff member may reach, or 404 (another firm's ids are never revealed). */
-export async function getStaffConversation(
-  db: Database,
-  principal: StaffPrincipal,
-  conversationId: string,
-) {
+/**
+ * A conversation the actor may see, with its newest number in their numbering; otherwise 404
+ * (another firm's ids, and a contact's view of a thread not theirs, are never revealed).
+ */
+export async function findConversation(db: Queryable, actor: Actor, conversationId: string) {
   const [conversation] = await db
     .select({
       id: conversations.id,
@@ -170,10 +164,10 @@ export async function getStaffConversation(
       clientId: conversations.clientId,
       kind: conversations.kind,
       contactId: conversations.contactId,
-      lastSeq: conversations.lastSeq,
+      lastSeq: sql<number>`${actor.numbering.last}`,
     })
     .from(conversations)
-    .where(and(eq(conversations.id, conversationId), visibleConversations(principal)));
+    .where(and(eq(conversations.id, conversationId), actor.visibleConversations));
   if (!conversation) throw notFound("Conversation");
   return conversation;
 }

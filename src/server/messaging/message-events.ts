@@ -1,7 +1,8 @@
 import type { EventBus } from "../realtime/event-bus.js";
-import { contactTopicOf, publishEvent, topics } from "../realtime/topics.js";
-import { type MessageRow, toContactMessage, toStaffMessage } from "./messages.queries.js";
-import { isVisibleToContacts } from "./visibility.js";
+import { publishEvent } from "../realtime/topics.js";
+import { toContactMessage, toStaffMessage } from "./message-shapes.js";
+import type { MessageRow } from "./message-sql.js";
+import { audiencesOf } from "./visibility.js";
 
 export type ConversationAudience = {
   id: string;
@@ -10,6 +11,8 @@ export type ConversationAudience = {
   kind: "all_contacts" | "direct";
   contactId: string | null;
 };
+
+const shapeFor = { staff: toStaffMessage, contact: toContactMessage };
 
 /**
  * Tells every audience about a created or edited message, each in its own numbering: staff get
@@ -22,14 +25,10 @@ export async function publishMessageSaved(
   row: MessageRow,
 ) {
   const base = { clientId: conversation.clientId, conversationId: conversation.id };
-  await publishEvent(bus, topics.firmStaff(conversation.firmId), {
-    type,
-    data: { ...base, message: toStaffMessage(row) },
-  });
-  if (isVisibleToContacts(row)) {
-    await publishEvent(bus, contactTopicOf(conversation), {
+  for (const audience of audiencesOf(conversation, row)) {
+    await publishEvent(bus, audience.topic, {
       type,
-      data: { ...base, message: toContactMessage(row) },
+      data: { ...base, message: shapeFor[audience.side](row) },
     });
   }
 }
@@ -48,6 +47,7 @@ export async function publishMessageDeleted(
       messageId: message.id,
     },
   };
-  await publishEvent(bus, topics.firmStaff(conversation.firmId), event);
-  if (isVisibleToContacts(message)) await publishEvent(bus, contactTopicOf(conversation), event);
+  for (const audience of audiencesOf(conversation, message)) {
+    await publishEvent(bus, audience.topic, event);
+  }
 }

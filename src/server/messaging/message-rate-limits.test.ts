@@ -97,19 +97,22 @@ describe("message rate limits, in one process", () => {
   it("limit a contact's sends in the portal the same way", async () => {
     const { firm, client, thread } = await staffWithThread(t);
     const portal = portalApi(t);
+    const contactApi = messagingApi(t, "contact");
     const owner = await t.signIn((await buildStaff(t.database.db, firm, { role: "owner" })).email);
     const contact = await buildContact(t.database.db, client);
     const contactCookie = await portal.grantAccess(client, contact, owner);
     for (let n = 1; n <= SENDS_PER_MINUTE; n++) {
-      await portal.send(thread.id, `Reply ${n}`, contactCookie);
+      await contactApi.send(thread.id, `Reply ${n}`, contactCookie);
     }
-    const refused = await portal.post(
+    const refused = await contactApi.postMessage(
       thread.id,
       { id: crypto.randomUUID(), body: textDoc("Spam") },
       contactCookie,
     );
     expectRateLimited(refused);
-    expect((await portal.page(thread.id, contactCookie)).messages).toHaveLength(SENDS_PER_MINUTE);
+    expect((await contactApi.listMessages(thread.id, contactCookie)).messages).toHaveLength(
+      SENDS_PER_MINUTE,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type {
   EditMessageBody,
   Message,
@@ -6,163 +6,154 @@ import type {
   SendMessageInput,
 } from "../../shared/api/messaging.js";
 import type { StaffPrincipal } from "../auth/principal.js";
-import type { Database, Queryable } from "../db/connect.js";
+import type { Database } from "../db/connect.js";
 import { messages, staff, user } from "../db/schema.js";
 import { AppError, forbidden, notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
-import { getStaffConversation } from "./conversations.service.js";
-import { type MentionDirectory, parseMessageBody } from "./message-body.js";
+import type { Actor } from "./actor.js";
+import { findConversation } from "./conversations.service.js";
+import { parseMessageBody } from "./message-body.js";
 import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
-import { selectMessagePage, selectMessageViews, toStaffMessage } from "./messages.queries.js";
+import { isAuthoredBy, selectMessagePage, selectMessagesWithConversation } from "./message-sql.js";
+import { removeMessage, replaceMessageBody, storeNumberedMessage } from "./message-writes.js";
 import { advanceReadCursor } from "./read-state.js";
-import { messageIdFor, replaceMessageBody, storeNumberedMessage } from "./store-message.js";
-import { visibleConversations, visibleMessages } from "./visibility.js";
 
-/** Mentions may name only staff of the sender's own firm. */
-function firmMentionDirectory(db: Database, firmId: string): MentionDirectory {
-  return async (staffIds) => {
-    if (staffIds.length === 0) return new Map();
-    const rows = await db
-      .select({ id: staff.id, name: user.name })
-      .from(staff)
-      .innerJoin(user, eq(user.id, staff.userId))
-      .where(and(eq(staff.firmId, firmId), inArray(staff.id, staffIds)));
-    return new Map(rows.map((row) => [row.id, row.name]));
-  };
-}
+/**
+ * One service for both sides: every function takes the actor (`actorFor(principal)`), which
+ * says whose numbering, shape, notes and mentions apply.
+ */
 
 /** Keyset page of a conversation, newest page first when `before` is not given. */
 export async function listMessages(
   db: Database,
-  principal: StaffPrincipal,
+  actor: Actor,
   conversationId: string,
   page: { before?: number; limit: number },
 ): Promise<MessagePage> {
-  await getStaffConversation(db, principal, conversationId);
+  await findConversation(db, actor, conversationId);
   const { rows, hasOlder } = await selectMessagePage(db, {
     conversationId,
-    visible: visibleMessages(principal),
-    numbering: messages.seq,
+    visible: actor.visibleMessages,
+    numbering: actor.numbering.message,
     before: page.before,
     limit: page.limit,
   });
-  return { messages: rows.map(toStaffMessage), hasOlder };
+  return { messages: rows.map(actor.shapeMessage), hasOlder };
 }
 
-async function findStaffMessage(db: Queryable, principal: StaffPrincipal, messageId: string) {
-  const [row] = await selectMessageViews(db).where(
-    and(eq(messages.id, messageId), visibleMessages(principal)),
+/** A message the actor may see, with the conversation it is in; undefined when unseen. */
+async function findVisibleMessage(db: Database, actor: Actor, messageId: string) {
+  const [found] = await selectMessagesWithConversation(db).where(
+    and(eq(messages.id, messageId), actor.visibleMessages, actor.visibleConversations),
   );
-  return row;
+  return found;
 }
 
 /**
- * Stores a staff message or note under an id derived from the one chosen (`messageIdFor`);
- * sending the same id again returns the stored message.
+ * Stores a message (or, for staff, an internal note) under an id derived from the one chosen
+ * (`messageIdFor`); sending the same id again returns the stored message.
  */
 export async function sendMessage(
   db: Database,
   bus: EventBus,
-  principal: StaffPrincipal,
+  actor: Actor,
   conversationId: string,
-  input: SendMessageInput,
+  input: { id: string; body: unknown; internal?: SendMessageInput["internal"] },
 ): Promise<{ message: Message; created: boolean }> {
-  const author = { kind: "staff" as const, staffId: principal.staffId, name: principal.name };
-  const id = messageIdFor(input.id, author);
-  const replay = async () => {
-    const existing = await findStaffMessage(db, principal, id);
+  const internal = input.internal ?? false;
+  if (internal && !actor.mayWriteNotes) throw forbidden("Only staff write internal notes.");
+  const body = await parseMessageBody(input.body, actor.mentionDirectory(db));
+  const stored = await storeNumberedMessage(db, {
+    chosenId: input.id,
+    conversationId,
+    visibleConversation: actor.visibleConversations,
+    authorAt: actor.identityAt,
+    ownNumber: actor.ownNumber,
+    internal,
+    body,
+  });
+  if ("duplicateOf" in stored) {
+    const existing = await findVisibleMessage(db, actor, stored.duplicateOf);
     if (
       !existing ||
-      existing.conversationId !== conversationId ||
-      existing.authorStaffId !== principal.staffId
+      existing.row.conversationId !== conversationId ||
+      !isAuthoredBy(existing.row, actor.identityAt(existing.conversation))
     ) {
       throw new AppError("id_conflict", 409, "This message id is already used.");
     }
-    return { message: toStaffMessage(existing), created: false };
-  };
-  const body = await parseMessageBody(input.body, firmMentionDirectory(db, principal.firmId));
-  const stored = await storeNumberedMessage(db, {
-    id,
-    conversationId,
-    visibleConversation: visibleConversations(principal),
-    author,
-    internal: input.internal,
-    body,
-  });
-  if (stored === "duplicate") return replay();
+    return { message: actor.shapeMessage(existing.row), created: false };
+  }
   await publishMessageSaved(bus, stored.conversation, "message.created", stored.row);
-  return { message: toStaffMessage(stored.row), created: true };
+  return { message: actor.shapeMessage(stored.row), created: true };
 }
 
-/** The message, if the principal may see it and wrote it: 404 if unseen, 403 if someone else's. */
-async function findOwnMessage(db: Database, principal: StaffPrincipal, messageId: string) {
-  const row = await findStaffMessage(db, principal, messageId);
-  if (!row) throw notFound("Message");
-  if (row.authorKind !== "staff" || row.authorStaffId !== principal.staffId) {
+/** The message, if the actor may see it and wrote it: 404 if unseen, 403 if someone else's. */
+async function findOwnMessage(db: Database, actor: Actor, messageId: string) {
+  const found = await findVisibleMessage(db, actor, messageId);
+  if (!found) throw notFound("Message");
+  const author = actor.identityAt(found.conversation);
+  if (!isAuthoredBy(found.row, author)) {
     throw forbidden("Only the author can change or delete a message.");
   }
-  return row;
+  return { ...found, author };
 }
 
 /** Replaces the body of one's own message; a stale `version` fails with 409 and changes nothing. */
 export async function editMessage(
   db: Database,
   bus: EventBus,
-  principal: StaffPrincipal,
+  actor: Actor,
   messageId: string,
   input: EditMessageBody,
 ): Promise<Message> {
-  const current = await findOwnMessage(db, principal, messageId);
-  const body = await parseMessageBody(input.body, firmMentionDirectory(db, principal.firmId));
+  const { row: current, conversation } = await findOwnMessage(db, actor, messageId);
+  const body = await parseMessageBody(input.body, actor.mentionDirectory(db));
   const edited = await replaceMessageBody(db, {
     messageId,
     version: input.version,
     body,
     authorName: current.authorName,
   });
-  const conversation = await getStaffConversation(db, principal, current.conversationId);
   await publishMessageSaved(bus, conversation, "message.updated", edited);
-  return toStaffMessage(edited);
+  return actor.shapeMessage(edited);
 }
 
 /** Deletes one's own message for everyone: the row and its mentions are removed. */
 export async function deleteMessage(
   db: Database,
   bus: EventBus,
-  principal: StaffPrincipal,
+  actor: Actor,
   messageId: string,
 ): Promise<void> {
-  const current = await findOwnMessage(db, principal, messageId);
-  const conversation = await getStaffConversation(db, principal, current.conversationId);
-  await db
-    .delete(messages)
-    .where(and(eq(messages.id, messageId), eq(messages.authorStaffId, principal.staffId)));
-  await publishMessageDeleted(bus, conversation, current);
+  const { row, conversation, author } = await findOwnMessage(db, actor, messageId);
+  await removeMessage(db, messageId, author);
+  await publishMessageDeleted(bus, conversation, row);
 }
 
-/** Marks the conversation read up to `seq` (clamped to what exists) for this staff member. */
+/** Marks the conversation read up to `seq` (clamped to what exists), in the actor's numbering. */
 export async function markConversationRead(
   db: Database,
   bus: EventBus,
-  principal: StaffPrincipal,
+  actor: Actor,
   conversationId: string,
   seq: number,
 ): Promise<void> {
-  const conversation = await getStaffConversation(db, principal, conversationId);
+  const conversation = await findConversation(db, actor, conversationId);
   // The event carries the cursor as stored: a read behind it leaves it where it was.
   const lastReadSeq = await advanceReadCursor(db, {
-    firmId: principal.firmId,
+    firmId: conversation.firmId,
     conversationId,
-    reader: { kind: "staff", staffId: principal.staffId },
+    reader: actor.identityAt(conversation),
     seq: Math.min(seq, conversation.lastSeq),
   });
-  await publishEvent(bus, topics.user(principal.userId), {
+  await publishEvent(bus, topics.user(actor.principal.userId), {
     type: "conversation.read",
     data: { clientId: conversation.clientId, conversationId, lastReadSeq },
   });
 }
 
+/** The firm's staff, offered as @mentions. */
 export async function listTeamMembers(db: Database, principal: StaffPrincipal) {
   return db
     .select({ id: staff.id, name: user.name })

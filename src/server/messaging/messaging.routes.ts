@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { requireStaff, staffOf } from "../auth/principal.js";
 import { addEndpointRoute } from "../http/endpoint-route.js";
 import { messageRateLimits } from "../http/rate-limits.js";
+import { actorFor } from "./actor.js";
 import { listConversations, startConversation } from "./conversations.service.js";
 import {
   deleteMessage,
@@ -17,9 +18,10 @@ export async function messagingRoutes(app: FastifyInstance) {
   const limits = messageRateLimits(config);
   // onRequest, not preHandler: without a session the answer is 401 before any input is validated.
   app.addHook("onRequest", requireStaff);
+  const staffActor = (request: Parameters<typeof staffOf>[0]) => actorFor(staffOf(request));
 
   addEndpointRoute(app, "listConversations", {
-    handler: async (request) => listConversations(db, staffOf(request), request.params.clientId),
+    handler: async (request) => listConversations(db, staffActor(request), request.params.clientId),
   });
 
   addEndpointRoute(app, "startConversation", {
@@ -37,7 +39,7 @@ export async function messagingRoutes(app: FastifyInstance) {
 
   addEndpointRoute(app, "listMessages", {
     handler: async (request) =>
-      listMessages(db, staffOf(request), request.params.conversationId, request.query),
+      listMessages(db, staffActor(request), request.params.conversationId, request.query),
   });
 
   addEndpointRoute(app, "sendMessage", {
@@ -46,7 +48,7 @@ export async function messagingRoutes(app: FastifyInstance) {
       const { message, created } = await sendMessage(
         db,
         bus,
-        staffOf(request),
+        staffActor(request),
         request.params.conversationId,
         request.body,
       );
@@ -57,12 +59,12 @@ export async function messagingRoutes(app: FastifyInstance) {
   addEndpointRoute(app, "editMessage", {
     config: limits.edit,
     handler: async (request) =>
-      editMessage(db, bus, staffOf(request), request.params.messageId, request.body),
+      editMessage(db, bus, staffActor(request), request.params.messageId, request.body),
   });
 
   addEndpointRoute(app, "deleteMessage", {
     handler: async (request, reply) => {
-      await deleteMessage(db, bus, staffOf(request), request.params.messageId);
+      await deleteMessage(db, bus, staffActor(request), request.params.messageId);
       return reply.status(204).send(null);
     },
   });
@@ -72,7 +74,7 @@ export async function messagingRoutes(app: FastifyInstance) {
       await markConversationRead(
         db,
         bus,
-        staffOf(request),
+        staffActor(request),
         request.params.conversationId,
         request.body.seq,
       );

@@ -2,38 +2,39 @@ import type { FastifyInstance } from "fastify";
 import { contactOf, requireContact } from "../auth/principal.js";
 import { addEndpointRoute } from "../http/endpoint-route.js";
 import { messageRateLimits } from "../http/rate-limits.js";
+import { actorFor } from "./actor.js";
+import { listConversations } from "./conversations.service.js";
 import {
-  deletePortalMessage,
-  editPortalMessage,
-  listPortalConversations,
-  listPortalMessages,
-  markPortalConversationRead,
-  sendPortalMessage,
-} from "./portal.service.js";
+  deleteMessage,
+  editMessage,
+  listMessages,
+  markConversationRead,
+  sendMessage,
+} from "./messages.service.js";
 
 /** The contact's side of Messages: same shapes as staff get, in the contact's own numbering. */
 export async function portalMessagingRoutes(app: FastifyInstance) {
   const { db, bus, config } = app.deps;
   const limits = messageRateLimits(config);
   app.addHook("onRequest", requireContact);
+  const contact = (request: Parameters<typeof contactOf>[0]) => actorFor(contactOf(request));
 
   addEndpointRoute(app, "listPortalConversations", {
-    handler: async (request) =>
-      listPortalConversations(db, contactOf(request), request.params.clientId),
+    handler: async (request) => listConversations(db, contact(request), request.params.clientId),
   });
 
   addEndpointRoute(app, "listPortalMessages", {
     handler: async (request) =>
-      listPortalMessages(db, contactOf(request), request.params.conversationId, request.query),
+      listMessages(db, contact(request), request.params.conversationId, request.query),
   });
 
   addEndpointRoute(app, "sendPortalMessage", {
     config: limits.send,
     handler: async (request, reply) => {
-      const { message, created } = await sendPortalMessage(
+      const { message, created } = await sendMessage(
         db,
         bus,
-        contactOf(request),
+        contact(request),
         request.params.conversationId,
         request.body,
       );
@@ -44,22 +45,22 @@ export async function portalMessagingRoutes(app: FastifyInstance) {
   addEndpointRoute(app, "editPortalMessage", {
     config: limits.edit,
     handler: async (request) =>
-      editPortalMessage(db, bus, contactOf(request), request.params.messageId, request.body),
+      editMessage(db, bus, contact(request), request.params.messageId, request.body),
   });
 
   addEndpointRoute(app, "deletePortalMessage", {
     handler: async (request, reply) => {
-      await deletePortalMessage(db, bus, contactOf(request), request.params.messageId);
+      await deleteMessage(db, bus, contact(request), request.params.messageId);
       return reply.status(204).send(null);
     },
   });
 
   addEndpointRoute(app, "markPortalConversationRead", {
     handler: async (request, reply) => {
-      await markPortalConversationRead(
+      await markConversationRead(
         db,
         bus,
-        contactOf(request),
+        contact(request),
         request.params.conversationId,
         request.body.seq,
       );

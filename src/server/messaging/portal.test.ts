@@ -29,6 +29,7 @@ type ContactRow = Awaited<ReturnType<typeof buildContact>>;
 let t: TestApp;
 let api: ReturnType<typeof messagingApi>;
 let portal: ReturnType<typeof portalApi>;
+let contactApi: ReturnType<typeof messagingApi>;
 let firm: TestFirm;
 let ada: TestStaff;
 let adaCookie: string;
@@ -42,6 +43,7 @@ beforeAll(async () => {
   t = await createTestApp();
   api = messagingApi(t);
   portal = portalApi(t);
+  contactApi = messagingApi(t, "contact");
   firm = await buildFirm(t.database.db, "Portal Firm");
   ada = await buildStaff(t.database.db, firm, { name: "Ada Archer" });
   adaCookie = await t.signIn(ada.email);
@@ -101,7 +103,7 @@ const portalRow = (
 });
 
 const rowOf = async (conversation: Conversation, cookie: string) => {
-  const list = await portal.list(conversation.clientId, cookie);
+  const list = await contactApi.listConversations(conversation.clientId, cookie);
   const row = list.conversations.find((candidate) => candidate.id === conversation.id);
   if (!row) throw new Error(`conversation ${conversation.id} is not in the portal list`);
   return row;
@@ -144,7 +146,7 @@ const notTheAuthor = {
 describe("the portal conversation list", () => {
   it("shows the All Contacts thread and the contact's own direct thread, nothing else", async () => {
     const { client, dana, eli, fay } = await newScene();
-    expect(await portal.list(client.id, dana.cookie)).toEqual({
+    expect(await contactApi.listConversations(client.id, dana.cookie)).toEqual({
       conversations: [],
       contactsWithoutDirect: [],
       unreadTotal: 0,
@@ -153,29 +155,29 @@ describe("the portal conversation list", () => {
     // Threads of other contacts never show; a thread not yet created is absent.
     const eliDirect = await openDirect(client, eli.contact);
     await openDirect(client, fay);
-    expect(await portal.list(client.id, dana.cookie)).toEqual({
+    expect(await contactApi.listConversations(client.id, dana.cookie)).toEqual({
       conversations: [],
       contactsWithoutDirect: [],
       unreadTotal: 0,
     });
-    expect(await portal.list(client.id, eli.cookie)).toEqual({
+    expect(await contactApi.listConversations(client.id, eli.cookie)).toEqual({
       conversations: [portalRow(eliDirect)],
       contactsWithoutDirect: [],
       unreadTotal: 0,
     });
 
     const allContacts = await openAllContacts(client);
-    expect((await portal.list(client.id, dana.cookie)).conversations).toEqual([
+    expect((await contactApi.listConversations(client.id, dana.cookie)).conversations).toEqual([
       portalRow(allContacts),
     ]);
 
     const danaDirect = await openDirect(client, dana.contact);
-    expect(await portal.list(client.id, dana.cookie)).toEqual({
+    expect(await contactApi.listConversations(client.id, dana.cookie)).toEqual({
       conversations: [portalRow(allContacts), portalRow(danaDirect)],
       contactsWithoutDirect: [],
       unreadTotal: 0,
     });
-    expect((await portal.list(client.id, eli.cookie)).conversations).toEqual([
+    expect((await contactApi.listConversations(client.id, eli.cookie)).conversations).toEqual([
       portalRow(allContacts),
       portalRow(eliDirect),
     ]);
@@ -186,7 +188,7 @@ describe("the portal conversation list", () => {
     const neighbour = await buildClient(t.database.db, firm, `Neighbour ${unique()}`);
     await openAllContacts(neighbour);
     for (const clientId of [neighbour.id, otherThread.clientId, crypto.randomUUID()]) {
-      const response = await portal.listResponse(clientId, dana.cookie);
+      const response = await contactApi.listConversationsResponse(clientId, dana.cookie);
       expect(response.statusCode).toBe(404);
       expect(response.json()).toEqual(clientNotFound);
     }
@@ -206,11 +208,11 @@ describe("the portal conversation list", () => {
     const secondAll = await openAllContacts(second);
     const secondDirect = await openDirect(second, atSecond);
 
-    expect((await portal.list(first.id, cookie)).conversations).toEqual([
+    expect((await contactApi.listConversations(first.id, cookie)).conversations).toEqual([
       portalRow(firstAll),
       portalRow(firstDirect),
     ]);
-    expect((await portal.list(second.id, cookie)).conversations).toEqual([
+    expect((await contactApi.listConversations(second.id, cookie)).conversations).toEqual([
       portalRow(secondAll),
       portalRow(secondDirect),
     ]);
@@ -228,11 +230,11 @@ describe("threads a contact cannot see", () => {
 
     for (const thread of [eliDirect, neighbourThread, otherThread]) {
       const before = await storedMessages(thread.id);
-      const read = await portal.pageResponse(thread.id, dana.cookie);
+      const read = await contactApi.listMessagesResponse(thread.id, dana.cookie);
       expect(read.statusCode).toBe(404);
       expect(read.json()).toEqual(conversationNotFound);
 
-      const sent = await portal.post(
+      const sent = await contactApi.postMessage(
         thread.id,
         { id: crypto.randomUUID(), body: textDoc("Let me in") },
         dana.cookie,
@@ -240,7 +242,7 @@ describe("threads a contact cannot see", () => {
       expect(sent.statusCode).toBe(404);
       expect(sent.json()).toEqual(conversationNotFound);
 
-      const marked = await portal.markRead(thread.id, 1, dana.cookie);
+      const marked = await contactApi.markRead(thread.id, 1, dana.cookie);
       expect(marked.statusCode).toBe(404);
       expect(marked.json()).toEqual(conversationNotFound);
       expect(await storedMessages(thread.id)).toEqual(before);
@@ -248,14 +250,14 @@ describe("threads a contact cannot see", () => {
 
     // Nor can another firm's contact see this client's threads.
     const allContacts = await openAllContacts(client);
-    const outsiderList = await portal.listResponse(client.id, otherContactCookie);
+    const outsiderList = await contactApi.listConversationsResponse(client.id, otherContactCookie);
     expect(outsiderList.statusCode).toBe(404);
     expect(outsiderList.json()).toEqual(clientNotFound);
-    const outsiderPage = await portal.pageResponse(allContacts.id, otherContactCookie);
+    const outsiderPage = await contactApi.listMessagesResponse(allContacts.id, otherContactCookie);
     expect(outsiderPage.statusCode).toBe(404);
     expect(outsiderPage.json()).toEqual(conversationNotFound);
 
-    const missing = await portal.pageResponse(crypto.randomUUID(), dana.cookie);
+    const missing = await contactApi.listMessagesResponse(crypto.randomUUID(), dana.cookie);
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual(conversationNotFound);
   });
@@ -269,11 +271,11 @@ describe("numbering in the portal", () => {
     const note = await api.send(thread.id, "Staff only", adaCookie, { internal: true });
     const second = await api.send(thread.id, "Second", adaCookie);
     await api.send(thread.id, "Another note", adaCookie, { internal: true });
-    const reply = await portal.send(thread.id, "Reply", dana.cookie);
+    const reply = await contactApi.send(thread.id, "Reply", dana.cookie);
     const last = await api.send(thread.id, "Last note", adaCookie, { internal: true });
 
     expect(reply.seq).toBe(3);
-    const page = await portal.page(thread.id, dana.cookie);
+    const page = await contactApi.listMessages(thread.id, dana.cookie);
     expect(page).toEqual({
       messages: [asContactSees(first, 1), asContactSees(second, 2), reply],
       hasOlder: false,
@@ -312,11 +314,17 @@ describe("numbering in the portal", () => {
     }
     const expected = sent.map((message, index) => asContactSees(message, index + 1));
 
-    const newest = await portal.page(thread.id, dana.cookie, { limit: "2" });
+    const newest = await contactApi.listMessages(thread.id, dana.cookie, { limit: "2" });
     expect(newest).toEqual({ messages: expected.slice(3), hasOlder: true });
-    const middle = await portal.page(thread.id, dana.cookie, { limit: "2", before: "4" });
+    const middle = await contactApi.listMessages(thread.id, dana.cookie, {
+      limit: "2",
+      before: "4",
+    });
     expect(middle).toEqual({ messages: expected.slice(1, 3), hasOlder: true });
-    const oldest = await portal.page(thread.id, dana.cookie, { limit: "2", before: "2" });
+    const oldest = await contactApi.listMessages(thread.id, dana.cookie, {
+      limit: "2",
+      before: "2",
+    });
     expect(oldest).toEqual({ messages: expected.slice(0, 1), hasOlder: false });
   });
 });
@@ -328,7 +336,7 @@ describe("a contact's own messages", () => {
     const id = crypto.randomUUID();
     const body = docOf(paragraph(text("Hello "), text("there", [{ type: "bold" }])));
 
-    const response = await portal.post(thread.id, { id, body }, dana.cookie);
+    const response = await contactApi.postMessage(thread.id, { id, body }, dana.cookie);
     expect(response.statusCode).toBe(201);
     const sent = response.json();
     expect(sent).toEqual({
@@ -344,7 +352,7 @@ describe("a contact's own messages", () => {
       version: 1,
     });
 
-    const retried = await portal.post(thread.id, { id, body }, dana.cookie);
+    const retried = await contactApi.postMessage(thread.id, { id, body }, dana.cookie);
     expect(retried.statusCode).toBe(200);
     expect(retried.json()).toEqual(sent);
     expect(await storedMessages(thread.id)).toHaveLength(1);
@@ -361,10 +369,10 @@ describe("a contact's own messages", () => {
   it("edits and deletes the contact's own message", async () => {
     const { client, dana, eli } = await newScene();
     const thread = await openAllContacts(client);
-    const mine = await portal.send(thread.id, "Typo heer", dana.cookie);
+    const mine = await contactApi.send(thread.id, "Typo heer", dana.cookie);
     const kept = await api.send(thread.id, "Staff reply", adaCookie);
 
-    const edited = await portal.edit(
+    const edited = await contactApi.editMessage(
       mine.id,
       { body: textDoc("Typo here"), version: 1 },
       dana.cookie,
@@ -376,19 +384,28 @@ describe("a contact's own messages", () => {
       editedAt: expect.any(String),
       version: 2,
     });
-    const stale = await portal.edit(mine.id, { body: textDoc("Older"), version: 1 }, dana.cookie);
+    const stale = await contactApi.editMessage(
+      mine.id,
+      { body: textDoc("Older"), version: 1 },
+      dana.cookie,
+    );
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error.code).toBe("stale_version");
-    expect(textsOf(await portal.page(thread.id, eli.cookie))).toEqual(["Typo here", "Staff reply"]);
+    expect(textsOf(await contactApi.listMessages(thread.id, eli.cookie))).toEqual([
+      "Typo here",
+      "Staff reply",
+    ]);
 
-    const removed = await portal.remove(mine.id, dana.cookie);
+    const removed = await contactApi.deleteMessage(mine.id, dana.cookie);
     expect(removed.statusCode).toBe(204);
     expect(removed.body).toBe("");
-    expect((await portal.page(thread.id, dana.cookie)).messages).toEqual([asContactSees(kept, 2)]);
+    expect((await contactApi.listMessages(thread.id, dana.cookie)).messages).toEqual([
+      asContactSees(kept, 2),
+    ]);
     expect((await api.listMessages(thread.id, adaCookie)).messages).toEqual([kept]);
     expect(await storedMessages(thread.id)).toHaveLength(1);
 
-    const again = await portal.remove(mine.id, dana.cookie);
+    const again = await contactApi.deleteMessage(mine.id, dana.cookie);
     expect(again.statusCode).toBe(404);
     expect(again.json()).toEqual(messageNotFound);
   });
@@ -397,18 +414,18 @@ describe("a contact's own messages", () => {
     const { client, dana, eli } = await newScene();
     const thread = await openAllContacts(client);
     const staffMessage = await api.send(thread.id, "From staff", adaCookie);
-    const eliMessage = await portal.send(thread.id, "From Eli", eli.cookie);
+    const eliMessage = await contactApi.send(thread.id, "From Eli", eli.cookie);
     const before = await storedMessages(thread.id);
 
     for (const message of [staffMessage, eliMessage]) {
-      const edit = await portal.edit(
+      const edit = await contactApi.editMessage(
         message.id,
         { body: textDoc("Hijacked"), version: 1 },
         dana.cookie,
       );
       expect(edit.statusCode).toBe(403);
       expect(edit.json()).toEqual(notTheAuthor);
-      const remove = await portal.remove(message.id, dana.cookie);
+      const remove = await contactApi.deleteMessage(message.id, dana.cookie);
       expect(remove.statusCode).toBe(403);
       expect(remove.json()).toEqual(notTheAuthor);
     }
@@ -420,20 +437,20 @@ describe("a contact's own messages", () => {
     const allContacts = await openAllContacts(client);
     const note = await api.send(allContacts.id, "Secret note", adaCookie, { internal: true });
     const eliDirect = await openDirect(client, eli.contact);
-    const eliOwn = await portal.send(eliDirect.id, "Eli's own", eli.cookie);
+    const eliOwn = await contactApi.send(eliDirect.id, "Eli's own", eli.cookie);
     const staffToEli = await api.send(eliDirect.id, "For Eli", adaCookie);
     const neighbour = await buildClient(t.database.db, firm, `Neighbour ${unique()}`);
     const neighbourMessage = await api.send((await openAllContacts(neighbour)).id, "Hi", adaCookie);
 
     for (const message of [note, eliOwn, staffToEli, neighbourMessage, otherMessage]) {
-      const edit = await portal.edit(
+      const edit = await contactApi.editMessage(
         message.id,
         { body: textDoc("Hijacked"), version: 1 },
         dana.cookie,
       );
       expect(edit.statusCode).toBe(404);
       expect(edit.json()).toEqual(messageNotFound);
-      const remove = await portal.remove(message.id, dana.cookie);
+      const remove = await contactApi.deleteMessage(message.id, dana.cookie);
       expect(remove.statusCode).toBe(404);
       expect(remove.json()).toEqual(messageNotFound);
     }
@@ -450,7 +467,7 @@ describe("a contact's own messages", () => {
     const { client, dana } = await newScene();
     const thread = await openAllContacts(client);
     for (const internal of [true, false]) {
-      const response = await portal.post(
+      const response = await contactApi.postMessage(
         thread.id,
         { id: crypto.randomUUID(), body: textDoc("Am I a note?"), internal },
         dana.cookie,
@@ -471,38 +488,42 @@ describe("a contact's own messages", () => {
   it("refuses a mention in a contact's message with 400 unknown_mention", async () => {
     const { client, dana } = await newScene();
     const thread = await openAllContacts(client);
-    const mine = await portal.send(thread.id, "Plain", dana.cookie);
+    const mine = await contactApi.send(thread.id, "Plain", dana.cookie);
     const withMention = docOf(paragraph(text("Hey "), mention(ada.id, "Ada Archer")));
 
-    const sent = await portal.post(
+    const sent = await contactApi.postMessage(
       thread.id,
       { id: crypto.randomUUID(), body: withMention },
       dana.cookie,
     );
     expect(sent.statusCode).toBe(400);
     expect(sent.json().error.code).toBe("unknown_mention");
-    const edited = await portal.edit(mine.id, { body: withMention, version: 1 }, dana.cookie);
+    const edited = await contactApi.editMessage(
+      mine.id,
+      { body: withMention, version: 1 },
+      dana.cookie,
+    );
     expect(edited.statusCode).toBe(400);
     expect(edited.json().error.code).toBe("unknown_mention");
 
-    expect((await portal.page(thread.id, dana.cookie)).messages).toEqual([mine]);
+    expect((await contactApi.listMessages(thread.id, dana.cookie)).messages).toEqual([mine]);
     expect(await storedCounters(thread.id)).toEqual({ lastSeq: 1, lastPublicSeq: 1 });
   });
 
   it("answers 401 without a session, and stores nothing", async () => {
     const { client, dana } = await newScene();
     const thread = await openAllContacts(client);
-    const mine = await portal.send(thread.id, "Mine", dana.cookie);
+    const mine = await contactApi.send(thread.id, "Mine", dana.cookie);
     const responses = [
-      await portal.listResponse(client.id),
-      await portal.pageResponse(thread.id),
-      await portal.post(thread.id, { id: crypto.randomUUID(), body: textDoc("Anon") }),
-      await portal.edit(mine.id, { body: textDoc("Anon"), version: 1 }),
-      await portal.remove(mine.id),
-      await portal.markRead(thread.id, 1),
+      await contactApi.listConversationsResponse(client.id),
+      await contactApi.listMessagesResponse(thread.id),
+      await contactApi.postMessage(thread.id, { id: crypto.randomUUID(), body: textDoc("Anon") }),
+      await contactApi.editMessage(mine.id, { body: textDoc("Anon"), version: 1 }),
+      await contactApi.deleteMessage(mine.id),
+      await contactApi.markRead(thread.id, 1),
     ];
     for (const response of responses) expect(response.statusCode).toBe(401);
-    expect((await portal.page(thread.id, dana.cookie)).messages).toEqual([mine]);
+    expect((await contactApi.listMessages(thread.id, dana.cookie)).messages).toEqual([mine]);
   });
 });
 
@@ -521,34 +542,36 @@ describe("unread counts in the portal", () => {
     expect(await unread()).toEqual({ unreadCount: 3, lastReadSeq: 0, lastSeq: 3 });
 
     // Writing reads what came before; one's own message is not unread.
-    await portal.send(thread.id, "Dana writes", dana.cookie);
+    await contactApi.send(thread.id, "Dana writes", dana.cookie);
     expect(await unread()).toEqual({ unreadCount: 0, lastReadSeq: 4, lastSeq: 4 });
     await api.send(thread.id, "Another note", adaCookie, { internal: true });
     expect(await unread()).toEqual({ unreadCount: 0, lastReadSeq: 4, lastSeq: 4 });
 
     await api.send(thread.id, "Staff 5", adaCookie);
     await api.send(thread.id, "Staff 6", adaCookie);
-    await portal.send(thread.id, "Eli writes", eli.cookie);
+    await contactApi.send(thread.id, "Eli writes", eli.cookie);
     expect(await unread()).toEqual({ unreadCount: 3, lastReadSeq: 4, lastSeq: 7 });
     expect(await unread(eli.cookie)).toEqual({ unreadCount: 0, lastReadSeq: 7, lastSeq: 7 });
 
     await api.send(direct.id, "Just for Dana", adaCookie);
     await api.send(direct.id, "Note on Dana", adaCookie, { internal: true });
-    expect((await portal.list(client.id, dana.cookie)).unreadTotal).toBe(4);
-    expect((await portal.list(client.id, eli.cookie)).unreadTotal).toBe(0);
+    expect((await contactApi.listConversations(client.id, dana.cookie)).unreadTotal).toBe(4);
+    expect((await contactApi.listConversations(client.id, eli.cookie)).unreadTotal).toBe(0);
 
     // Ada's own count: only Eli's message came after her last one.
     expect((await api.conversationRow(thread, adaCookie)).unreadCount).toBe(1);
 
     // Reading clears, up to what exists, and never moves back.
-    expect((await portal.markRead(thread.id, 5, dana.cookie)).statusCode).toBe(204);
+    expect((await contactApi.markRead(thread.id, 5, dana.cookie)).statusCode).toBe(204);
     expect(await unread()).toEqual({ unreadCount: 2, lastReadSeq: 5, lastSeq: 7 });
-    expect((await portal.markRead(thread.id, 1_000, dana.cookie)).statusCode).toBe(204);
+    expect((await contactApi.markRead(thread.id, 1_000, dana.cookie)).statusCode).toBe(204);
     expect(await unread()).toEqual({ unreadCount: 0, lastReadSeq: 7, lastSeq: 7 });
-    expect((await portal.markRead(thread.id, 2, dana.cookie)).statusCode).toBe(204);
+    expect((await contactApi.markRead(thread.id, 2, dana.cookie)).statusCode).toBe(204);
     expect(await unread()).toEqual({ unreadCount: 0, lastReadSeq: 7, lastSeq: 7 });
-    expect((await portal.markRead(direct.id, 1, dana.cookie)).statusCode).toBe(204);
-    expect(await portal.list(client.id, dana.cookie)).toMatchObject({ unreadTotal: 0 });
+    expect((await contactApi.markRead(direct.id, 1, dana.cookie)).statusCode).toBe(204);
+    expect(await contactApi.listConversations(client.id, dana.cookie)).toMatchObject({
+      unreadTotal: 0,
+    });
 
     // A contact's reading is their own: staff's counts do not move.
     expect((await api.conversationRow(thread, adaCookie)).unreadCount).toBe(1);
@@ -561,11 +584,13 @@ describe("unread counts in the portal", () => {
 
     const row = await rowOf(thread, dana.cookie);
     expect(row).toMatchObject({ unreadCount: UNREAD_CAP, lastSeq: UNREAD_CAP + 1 });
-    expect((await portal.list(client.id, dana.cookie)).unreadTotal).toBe(UNREAD_CAP);
+    expect((await contactApi.listConversations(client.id, dana.cookie)).unreadTotal).toBe(
+      UNREAD_CAP,
+    );
 
-    expect((await portal.markRead(thread.id, 1, dana.cookie)).statusCode).toBe(204);
+    expect((await contactApi.markRead(thread.id, 1, dana.cookie)).statusCode).toBe(204);
     expect((await rowOf(thread, dana.cookie)).unreadCount).toBe(UNREAD_CAP);
-    expect((await portal.markRead(thread.id, 2, dana.cookie)).statusCode).toBe(204);
+    expect((await contactApi.markRead(thread.id, 2, dana.cookie)).statusCode).toBe(204);
     expect((await rowOf(thread, dana.cookie)).unreadCount).toBe(UNREAD_CAP - 1);
   });
 });

@@ -1,7 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { type Conversation, UNREAD_CAP } from "../../shared/api/messaging.js";
+import type { Principal } from "../auth/principal-types.js";
 import type { Queryable } from "../db/connect.js";
-import { conversations, readCursors } from "../db/schema.js";
+import { conversations, messages, readCursors } from "../db/schema.js";
+import { visibleMessages } from "./visibility.js";
 
 /**
  * Who is reading, and in which numbering: staff count every message by `seq`; a contact counts
@@ -19,44 +22,50 @@ export const readerCursor = (reader: Reader) =>
     eq(readCursors.readerId, readerId(reader)),
   );
 
+/** The messages table as subqueries of the conversation list name it. */
+const m = alias(messages, "m");
+
+/** The subquery's message numbering for this reader: `seq` for staff, `public_seq` for contacts. */
+const numberingOf = (reader: Reader) => (reader.kind === "staff" ? m.seq : m.publicSeq);
+
+/** Messages not written by the reader: their own never count as unread. */
+const notByReader = (reader: Reader) =>
+  reader.kind === "staff"
+    ? sql`${m.authorStaffId} is distinct from ${reader.staffId}`
+    : sql`${m.authorContactId} is distinct from ${reader.contactId}`;
+
 /**
  * Unread = visible messages after the reader's cursor not written by the reader, counted over
  * the sequence index and capped, so its cost never grows with history.
  */
-export function unreadCount(reader: Reader) {
-  const visibleAfterCursor =
-    reader.kind === "staff"
-      ? sql`m.seq > coalesce(${readCursors.lastReadSeq}, 0)
-          and m.author_staff_id is distinct from ${reader.staffId}`
-      : sql`m.public_seq > coalesce(${readCursors.lastReadSeq}, 0)
-          and m.internal = false
-          and m.author_contact_id is distinct from ${reader.contactId}`;
+export function unreadCount(principal: Principal, reader: Reader) {
   return sql<number>`(
     select count(*)::int from (
-      select 1 from messages m
-      where m.conversation_id = ${conversations.id} and ${visibleAfterCursor}
+      select 1 from ${messages} ${m}
+      where ${m.conversationId} = ${conversations.id}
+        and ${numberingOf(reader)} > coalesce(${readCursors.lastReadSeq}, 0)
+        and ${notByReader(reader)}
+        and ${visibleMessages(principal, m)}
       limit ${UNREAD_CAP}
     ) as unread
   )`;
 }
 
 /** The newest message the reader may see, as the list's preview line. */
-export function lastMessagePreview(reader: Reader) {
-  const visible = reader.kind === "staff" ? sql`true` : sql`m.internal = false`;
-  const newestFirst = reader.kind === "staff" ? sql`m.seq desc` : sql`m.public_seq desc`;
+export function lastMessagePreview(principal: Principal, reader: Reader) {
   return sql<Conversation["lastMessage"]>`(
     select json_build_object(
-      'preview', left(m.body_text, 160),
-      'internal', m.internal,
+      'preview', left(${m.bodyText}, 160),
+      'internal', ${m.internal},
       'authorName', coalesce(u.name, ac.name, 'Former member'),
-      'createdAt', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+      'createdAt', to_char(${m.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
     )
-    from messages m
-    left join staff s on s.id = m.author_staff_id
+    from ${messages} ${m}
+    left join staff s on s.id = ${m.authorStaffId}
     left join "user" u on u.id = s.user_id
-    left join contacts ac on ac.id = m.author_contact_id
-    where m.conversation_id = ${conversations.id} and ${visible}
-    order by ${newestFirst}
+    left join contacts ac on ac.id = ${m.authorContactId}
+    where ${m.conversationId} = ${conversations.id} and ${visibleMessages(principal, m)}
+    order by ${numberingOf(reader)} desc
     limit 1
   )`;
 }

@@ -10,8 +10,17 @@ import {
   type SQLWrapper,
   sql,
 } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Principal } from "../auth/principal-types.js";
 import { attachments, conversations, messages } from "../db/schema.js";
+import { contactTopicOf, topics } from "../realtime/topics.js";
+
+/** The messages table, or an alias of it (a subquery's `m`): the columns the rules read. */
+export type MessageColumns = {
+  firmId: AnyPgColumn;
+  internal: AnyPgColumn;
+  publicSeq: AnyPgColumn;
+};
 
 /**
  * The one place that decides what a principal may see. Every exit (REST reads, counts, realtime
@@ -27,9 +36,9 @@ export function visibleConversations(principal: Principal): SQL {
   return or(...principal.links.map(contactConversations)) as SQL;
 }
 
-export function visibleMessages(principal: Principal): SQL {
-  if (principal.kind === "staff") return eq(messages.firmId, principal.firmId) as SQL;
-  return publicMessages();
+export function visibleMessages(principal: Principal, table: MessageColumns = messages): SQL {
+  if (principal.kind === "staff") return eq(table.firmId, principal.firmId) as SQL;
+  return publicMessages(table);
 }
 
 /**
@@ -48,8 +57,8 @@ export function contactConversations(contact: {
 }
 
 /** Messages contacts may see. Internal notes have no public number: both say "not a note". */
-export function publicMessages(): SQL {
-  return and(eq(messages.internal, false), isNotNull(messages.publicSeq)) as SQL;
+export function publicMessages(table: MessageColumns = messages): SQL {
+  return and(eq(table.internal, false), isNotNull(table.publicSeq)) as SQL;
 }
 
 /**
@@ -91,3 +100,24 @@ export const hasPortalAccess = (contact: { portalStatus: AnyColumn }) =>
 
 /** Whether contacts may see a message at all: what decides if an event reaches their topics. */
 export const isVisibleToContacts = (message: { internal: boolean }) => !message.internal;
+
+/** One realtime audience of a conversation: its topic, and which side's shape it receives. */
+export type Audience = { topic: string; side: "staff" | "contact" };
+
+/**
+ * Who hears about a conversation, or about one message in it: the firm's staff always; the
+ * conversation's contacts unless the message is an internal note.
+ */
+export function audiencesOf(
+  conversation: {
+    firmId: string;
+    clientId: string;
+    kind: "all_contacts" | "direct";
+    contactId: string | null;
+  },
+  message?: { internal: boolean },
+): Audience[] {
+  const staffAudience: Audience = { topic: topics.firmStaff(conversation.firmId), side: "staff" };
+  if (message && !isVisibleToContacts(message)) return [staffAudience];
+  return [staffAudience, { topic: contactTopicOf(conversation), side: "contact" }];
+}

@@ -2,6 +2,7 @@ import { accountEndpoints } from "./account.js";
 import { clientEndpoints } from "./clients.js";
 import type { Endpoint } from "./endpoint.js";
 import { fileEndpoints } from "./files.js";
+import { mailPreferenceEndpoints } from "./mail-preferences.js";
 import { messagingEndpoints, portalMessagingEndpoints } from "./messaging.js";
 import { outboxEndpoints } from "./outbox.js";
 import { invitationEndpoints } from "./portal.js";
@@ -18,6 +19,7 @@ export const endpoints = {
   ...clientEndpoints,
   ...invitationEndpoints,
   ...outboxEndpoints,
+  ...mailPreferenceEndpoints,
   ...messagingEndpoints,
   ...portalMessagingEndpoints,
   ...fileEndpoints,

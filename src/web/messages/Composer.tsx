@@ -5,7 +5,7 @@ import type { TeamMember } from "../../shared/api/messaging.js";
 import type { RichTextDoc } from "../../shared/rich-text/document.js";
 import { Button } from "../ui/Button.js";
 import { clearDraft, loadDraft, saveDraft } from "./drafts.js";
-import { useSendMessage } from "./messages.queries.js";
+import { useSendMessage } from "./messageHooks.js";
 import { RichTextEditor, type RichTextEditorHandle } from "./RichTextEditor.js";
 
 export type ComposerHandle = { focus: () => void };

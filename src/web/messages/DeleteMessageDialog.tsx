@@ -1,6 +1,6 @@
 import type { Message } from "../../shared/api/messaging.js";
 import { ConfirmDialog } from "../ui/ConfirmDialog.js";
-import { useDeleteMessage } from "./messages.queries.js";
+import { useDeleteMessage } from "./messageHooks.js";
 
 /**
  * Confirms and deletes one message. It lives beside the thread, not inside the message,

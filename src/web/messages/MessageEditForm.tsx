@@ -2,7 +2,7 @@ import { useRef, useState } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import { ApiRequestError } from "../api.js";
 import { Button } from "../ui/Button.js";
-import { useEditMessage } from "./messages.queries.js";
+import { useEditMessage } from "./messageHooks.js";
 import { RichTextEditor, type RichTextEditorHandle } from "./RichTextEditor.js";
 
 /**

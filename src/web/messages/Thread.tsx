@@ -4,7 +4,7 @@ import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import { DeleteMessageDialog } from "./DeleteMessageDialog.js";
 import { dayKey, formatDayLabel } from "./format.js";
 import { MessageItem } from "./MessageItem.js";
-import { flattenThread, useThreadMessages } from "./messages.queries.js";
+import { flattenThread, useThreadMessages } from "./messageHooks.js";
 import { useArrivalAnnouncement, useMarkReadWhileVisible, useThreadScroll } from "./threadHooks.js";
 import { useNow } from "./useNow.js";
 
@@ -55,7 +55,11 @@ export function Thread({
     isMine: isMineMessage,
   });
   const announcement = useArrivalAnnouncement(messages, query.isSuccess, isMineMessage);
-  useMarkReadWhileVisible(conversationId, clientId, messages.at(-1)?.seq ?? 0);
+  const newest = messages.at(-1);
+  useMarkReadWhileVisible(conversationId, clientId, {
+    seq: newest?.seq ?? 0,
+    mine: newest ? isMine(newest.author) : false,
+  });
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col">

@@ -13,7 +13,7 @@ import {
   type ThreadData,
   upsertThreadMessage,
   withReportedReads,
-} from "./messages.queries.js";
+} from "./messageHooks.js";
 import { RichTextView } from "./RichTextView.js";
 import { applyServerEvent } from "./useRealtimeUpdates.js";
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Message } from "../../shared/api/messaging.js";
-import { useMarkRead } from "./messages.queries.js";
+import { useMarkRead } from "./messageHooks.js";
 
 /** How close to an edge (px) still counts as "at" it. */
 const BOTTOM_SLACK = 48;
@@ -126,17 +126,23 @@ export function useArrivalAnnouncement(
 
 /**
  * Marks the thread read up to its newest message whenever that changes while the page is
- * visible, and again when the page becomes visible.
+ * visible, and again when the page becomes visible. One's own newest message needs no report:
+ * storing it already moved one's read position past it (and past everything before it).
  */
 export function useMarkReadWhileVisible(
   conversationId: string,
   clientId: string,
-  newestSeq: number,
+  newest: { seq: number; mine: boolean },
 ) {
   const { mutate } = useMarkRead(conversationId, clientId);
   const markedUpTo = useRef(0);
+  const { seq: newestSeq, mine } = newest;
   useEffect(() => {
     if (newestSeq <= 0) return;
+    if (mine) {
+      markedUpTo.current = Math.max(markedUpTo.current, newestSeq);
+      return;
+    }
     const markRead = () => {
       if (document.visibilityState !== "visible" || newestSeq <= markedUpTo.current) return;
       markedUpTo.current = newestSeq;
@@ -149,5 +155,5 @@ export function useMarkReadWhileVisible(
     markRead();
     document.addEventListener("visibilitychange", markRead);
     return () => document.removeEventListener("visibilitychange", markRead);
-  }, [newestSeq, mutate]);
+  }, [newestSeq, mine, mutate]);
 }

@@ -4,11 +4,12 @@ import type { ServerEvent } from "../../shared/events.js";
 import { isSigningOut } from "../auth.js";
 import { clientKeys } from "../staff/clients.queries.js";
 import {
+  hasThreadMessage,
   messagingKeys,
   removeThreadMessage,
   replaceThreadMessage,
   upsertThreadMessage,
-} from "./messages.queries.js";
+} from "./messageHooks.js";
 
 const MIN_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
@@ -22,6 +23,13 @@ function realtimeUrl(): string {
 export function applyServerEvent(queryClient: QueryClient, event: ServerEvent) {
   const refetchThread = (conversationId: string) =>
     void queryClient.invalidateQueries({ queryKey: messagingKeys.thread(conversationId) });
+  // This tab's own send or edit, already applied from the HTTP answer: nothing left to do.
+  if (
+    (event.type === "message.created" || event.type === "message.updated") &&
+    hasThreadMessage(queryClient, event.data.message)
+  ) {
+    return;
+  }
   switch (event.type) {
     case "message.created":
       if (!upsertThreadMessage(queryClient, event.data.message)) {

@@ -1,15 +1,13 @@
 import { ArrowLeft } from "lucide-react";
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link, Navigate, useParams } from "react-router";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
-import type { ComposerHandle } from "../messages/Composer.js";
 import { ConversationList } from "../messages/ConversationList.js";
 import { formatUnreadCount } from "../messages/format.js";
-import { Thread } from "../messages/Thread.js";
+import { ThreadPane } from "../messages/ThreadPane.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
 import { usePortalConversations, usePortalSession } from "./portal.queries.js";
 
-const Composer = lazy(() => import("../messages/Composer.js"));
 const noMentions: TeamMember[] = [];
 const wideScreen = "(min-width: 768px)";
 
@@ -48,8 +46,6 @@ export function PortalMessagesPage() {
     if (isEmpty) setEmptySeenFor(clientId);
   }, [isEmpty, clientId]);
 
-  const composerRef = useRef<ComposerHandle | null>(null);
-  const focusComposer = useCallback(() => composerRef.current?.focus(), []);
   const isMine = useCallback(
     (author: Message["author"]) => author.kind === "contact" && author.id === link?.contactId,
     [link?.contactId],
@@ -102,46 +98,28 @@ export function PortalMessagesPage() {
         </p>
       )}
       {selected && (
-        <section
-          aria-label={selected.title}
-          className="flex min-h-0 min-w-0 flex-1 flex-col bg-white"
+        <ThreadPane
           key={selected.id}
-        >
-          <div className="flex flex-col items-start gap-1 border-b border-slate-200 px-4 py-3">
-            {!wide && (
+          conversationId={selected.id}
+          clientId={clientId}
+          title={selected.title}
+          audience={
+            selected.kind === "all_contacts"
+              ? `Everyone at ${link.clientName} with portal access, and ${link.firmName}.`
+              : `Only you and ${link.firmName}.`
+          }
+          headerStart={
+            !wide && (
               <Link to={base} className="flex items-center gap-1 text-sm text-blue-800">
                 <ArrowLeft aria-hidden size={16} /> Conversations
               </Link>
-            )}
-            <div>
-              <h2 className="text-base font-semibold">{selected.title}</h2>
-              <p className="text-xs text-slate-700">
-                {selected.kind === "all_contacts"
-                  ? `Everyone at ${link.clientName} with portal access, and ${link.firmName}.`
-                  : `Only you and ${link.firmName}.`}
-              </p>
-            </div>
-          </div>
-          <Thread
-            conversationId={selected.id}
-            clientId={clientId}
-            team={noMentions}
-            isMine={isMine}
-            onActionFinished={focusComposer}
-          />
-          <Suspense
-            fallback={<div className="border-t border-slate-200 p-3 text-sm">Loading editor…</div>}
-          >
-            <Composer
-              conversationId={selected.id}
-              clientId={clientId}
-              draftKey={`contact.${link.contactId}.${selected.id}`}
-              team={noMentions}
-              allowInternal={false}
-              handleRef={composerRef}
-            />
-          </Suspense>
-        </section>
+            )
+          }
+          draftKey={`contact.${link.contactId}.${selected.id}`}
+          team={noMentions}
+          allowInternal={false}
+          isMine={isMine}
+        />
       )}
     </main>
   );

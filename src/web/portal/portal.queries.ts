@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { call } from "../api.js";
-import { messagingKeys, withReportedReads } from "../messages/messages.queries.js";
+import { messagingKeys, withReportedReads } from "../messages/messageHooks.js";
 
 export const usePortalSession = () =>
   useQuery({

@@ -1,21 +1,34 @@
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { Navigate, useNavigate, useParams } from "react-router";
 import type {
   Conversation,
   CreateConversationBody,
+  Message,
   TeamMember,
 } from "../../../shared/api/messaging.js";
 import { ConversationList } from "../../messages/ConversationList.js";
 import { formatUnreadCount } from "../../messages/format.js";
+import { ThreadPane } from "../../messages/ThreadPane.js";
 import { usePageTitle } from "../../ui/usePageTitle.js";
 import { useClient } from "../clients.queries.js";
 import { useStaffSession } from "../session.js";
 import { MessagesEmptyState } from "./MessagesEmptyState.js";
 import { NewDirectMessageMenu } from "./NewDirectMessageMenu.js";
 import { useConversationList, useCreateConversation, useTeam } from "./staffMessages.queries.js";
-import { ThreadPane } from "./ThreadPane.js";
 
 const noTeam: TeamMember[] = [];
+
+/** Who reads a conversation, said to staff above the thread. */
+function audienceOf(conversation: Conversation | undefined): string {
+  if (!conversation) return "";
+  if (conversation.kind === "all_contacts") {
+    return "Every contact with portal access can read and reply. Internal notes stay within your team.";
+  }
+  const name = conversation.contact?.name ?? "This contact";
+  return conversation.contact?.portalStatus === "active"
+    ? `Only ${name} and your team see this conversation.`
+    : `Only ${name} and your team see this conversation. ${name} has no portal access yet, so they will see it once they are invited.`;
+}
 
 /** Client record → Communications → Messages: conversations on the left, the thread on the right. */
 export function MessagesPage() {
@@ -27,6 +40,11 @@ export function MessagesPage() {
   const team = useTeam().data?.members ?? noTeam;
   const create = useCreateConversation(clientId);
   const clientName = client.data?.name ?? "this client";
+  const staffId = session.data?.staffId;
+  const isMine = useCallback(
+    (author: Message["author"]) => author.kind === "staff" && author.id === staffId,
+    [staffId],
+  );
 
   const unread = list.data?.unreadTotal ?? 0;
   usePageTitle(
@@ -71,6 +89,7 @@ export function MessagesPage() {
     return first ? <Navigate to={`${base}/${first.id}`} replace /> : null;
   }
 
+  const selected = conversations.find((c) => c.id === conversationId);
   return (
     <div className="flex min-h-0 flex-1 flex-col overflow-hidden rounded-lg border border-slate-200 bg-white md:flex-row">
       <div className="flex max-h-64 shrink-0 flex-col border-b border-slate-200 md:max-h-none md:w-72 md:border-r md:border-b-0">
@@ -93,10 +112,13 @@ export function MessagesPage() {
       <ThreadPane
         key={conversationId}
         conversationId={conversationId}
-        conversation={conversations.find((c) => c.id === conversationId)}
         clientId={clientId}
-        staffId={session.data.staffId}
+        title={selected?.title ?? "Conversation"}
+        audience={audienceOf(selected)}
+        draftKey={`${session.data.staffId}.${conversationId}`}
         team={team}
+        allowInternal
+        isMine={isMine}
         focusComposerOnOpen={focusComposerOf === conversationId}
       />
     </div>

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CreateConversationBody } from "../../../shared/api/messaging.js";
 import { call } from "../../api.js";
-import { messagingKeys, withReportedReads } from "../../messages/messages.queries.js";
+import { messagingKeys, withReportedReads } from "../../messages/messageHooks.js";
 
 export const useConversationList = (clientId: string) =>
   useQuery({

@@ -1,8 +1,8 @@
 import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
-import type { Message } from "../../shared/api/messaging.js";
-import type { RichTextDoc } from "../../shared/rich-text/document.js";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Queryable } from "../db/connect.js";
-import { contacts, messages, staff, user } from "../db/schema.js";
+import { contacts, conversations, messages, staff, user } from "../db/schema.js";
+import type { Reader } from "./read-state.js";
 
 const authorStaff = staff;
 
@@ -49,38 +49,40 @@ export function selectMessageViews(db: Queryable) {
     .leftJoin(contacts, eq(contacts.id, messages.authorContactId));
 }
 
-/** Stands in for an author whose record was removed; it matches nobody's id. */
-const FORMER_AUTHOR_ID = "00000000-0000-0000-0000-000000000000";
-
-/** A message as staff see it: numbered by `seq`. */
-export function toStaffMessage(row: MessageRow): Message {
-  return {
-    id: row.id,
-    conversationId: row.conversationId,
-    seq: row.seq,
-    author: {
-      kind: row.authorKind,
-      id:
-        (row.authorKind === "staff" ? row.authorStaffId : row.authorContactId) ?? FORMER_AUTHOR_ID,
-      name: row.authorName,
-    },
-    internal: row.internal,
-    body: row.body as RichTextDoc,
-    createdAt: row.createdAt.toISOString(),
-    editedAt: row.editedAt?.toISOString() ?? null,
-    version: row.version,
-  };
+/** Like `selectMessageViews`, with the audience columns of each message's conversation. */
+export function selectMessagesWithConversation(db: Queryable) {
+  return db
+    .select({
+      row: messageViewColumns,
+      conversation: {
+        id: conversations.id,
+        firmId: conversations.firmId,
+        clientId: conversations.clientId,
+        kind: conversations.kind,
+        contactId: conversations.contactId,
+      },
+    })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .leftJoin(authorStaff, eq(authorStaff.id, messages.authorStaffId))
+    .leftJoin(user, eq(user.id, authorStaff.userId))
+    .leftJoin(contacts, eq(contacts.id, messages.authorContactId));
 }
 
-/**
- * A message as contacts see it: numbered by `publicSeq`. Refuses an internal note outright, so
- * a mistake upstream fails loudly instead of leaking one.
- */
-export function toContactMessage(row: MessageRow): Message {
-  if (row.internal || row.publicSeq === null) {
-    throw new Error("an internal note must never be shaped for a contact");
-  }
-  return { ...toStaffMessage(row), seq: row.publicSeq, internal: false };
+/** Messages written by this person (through this staff or contact record). */
+export function authoredBy(author: Reader): SQL {
+  return (
+    author.kind === "staff"
+      ? and(eq(messages.authorKind, "staff"), eq(messages.authorStaffId, author.staffId))
+      : and(eq(messages.authorKind, "contact"), eq(messages.authorContactId, author.contactId))
+  ) as SQL;
+}
+
+/** Whether a message row was written by this person. */
+export function isAuthoredBy(row: MessageRow, author: Reader): boolean {
+  return author.kind === "staff"
+    ? row.authorKind === "staff" && row.authorStaffId === author.staffId
+    : row.authorKind === "contact" && row.authorContactId === author.contactId;
 }
 
 /**
@@ -92,7 +94,7 @@ export async function selectMessagePage(
   input: {
     conversationId: string;
     visible: SQL;
-    numbering: typeof messages.seq | typeof messages.publicSeq;
+    numbering: AnyPgColumn;
     before: number | undefined;
     limit: number;
   },

@@ -4,9 +4,10 @@ import type { Database } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { conversations, mentions, messages } from "../db/schema.js";
 import { AppError, notFound } from "../http/errors.js";
+import type { Identity } from "./actor.js";
 import type { ParsedMessageBody } from "./message-body.js";
 import type { ConversationAudience } from "./message-events.js";
-import type { MessageRow } from "./messages.queries.js";
+import { authoredBy, type MessageRow } from "./message-sql.js";
 import { advanceReadCursor, type Reader } from "./read-state.js";
 
 /**
@@ -25,26 +26,34 @@ export function messageIdFor(chosenId: string, author: Reader): string {
 }
 
 export type NewMessage = {
-  id: string;
+  /** The id the sender chose; the message is stored under `messageIdFor(chosenId, author)`. */
+  chosenId: string;
   conversationId: string;
   /** The caller's visibility condition on the conversation row: no match answers 404. */
   visibleConversation: SQL;
-  author: Reader & { name: string };
+  /** The author as they appear in this conversation's client (a contact has one record each). */
+  authorAt: (conversation: ConversationAudience) => Identity;
+  /** Which of the message's numbers the author's read cursor counts in. */
+  ownNumber: (numbers: { seq: number; publicSeq: number }) => number;
   internal: boolean;
   body: ParsedMessageBody;
 };
 
+export type StoredMessage = { row: MessageRow; conversation: ConversationAudience };
+
 /**
- * Numbers and stores a message in one transaction. `seq` (and `publicSeq` unless it is an
+ * Numbers and stores a message in one transaction, without reading the conversation first: the
+ * numbering update is also the visibility check. `seq` (and `publicSeq` unless it is an
  * internal note) come from the conversation row, whose lock serializes concurrent sends, so
  * numbers are distinct and gap-free. The author's own message counts as read by them. Answers
- * "duplicate" when the id is stored already: this attempt and its numbers rolled back.
+ * the stored id as a duplicate when it is stored already: this attempt and its numbers rolled back.
  */
 export async function storeNumberedMessage(
   db: Database,
   input: NewMessage,
-): Promise<{ row: MessageRow; conversation: ConversationAudience } | "duplicate"> {
-  const { author, internal, body } = input;
+): Promise<StoredMessage | { duplicateOf: string }> {
+  const { internal, body } = input;
+  let id: string | undefined;
   try {
     return await db.transaction(async (tx) => {
       const [numbered] = await tx
@@ -68,10 +77,12 @@ export async function storeNumberedMessage(
         });
       if (!numbered) throw notFound("Conversation");
       const { seq, publicSeq, ...conversation } = numbered;
+      const author = input.authorAt(conversation);
+      id = messageIdFor(input.chosenId, author);
       const [row] = await tx
         .insert(messages)
         .values({
-          id: input.id,
+          id,
           firmId: conversation.firmId,
           conversationId: conversation.id,
           seq,
@@ -98,14 +109,19 @@ export async function storeNumberedMessage(
         firmId: conversation.firmId,
         conversationId: conversation.id,
         reader: author,
-        seq: author.kind === "staff" ? seq : publicSeq,
+        seq: input.ownNumber({ seq, publicSeq }),
       });
       return { row: { ...row, authorName: author.name }, conversation };
     });
   } catch (error) {
-    if (isUniqueViolation(error, "messages_pkey")) return "duplicate";
+    if (id && isUniqueViolation(error, "messages_pkey")) return { duplicateOf: id };
     throw error;
   }
+}
+
+/** Removes one's own message; its mentions and attachments' rows go with it. */
+export async function removeMessage(db: Database, messageId: string, author: Reader) {
+  await db.delete(messages).where(and(eq(messages.id, messageId), authoredBy(author)));
 }
 
 /**

@@ -51,6 +51,19 @@ function newestLoadedSeq(data: ThreadData): number {
   return data.pages[0]?.messages.at(-1)?.seq ?? 0;
 }
 
+/**
+ * Whether the loaded thread already shows this message at this version or a newer one: then the
+ * socket's echo of this tab's own send or edit (or the answer after the echo) changes nothing.
+ */
+export function hasThreadMessage(queryClient: QueryClient, message: Message): boolean {
+  const data = queryClient.getQueryData<ThreadData>(messagingKeys.thread(message.conversationId));
+  return (
+    data?.pages.some((page) =>
+      page.messages.some((m) => m.id === message.id && m.version >= message.version),
+    ) ?? false
+  );
+}
+
 /** Swaps in a newer copy of a message that is already loaded; anything else is left alone. */
 export function replaceThreadMessage(queryClient: QueryClient, message: Message): boolean {
   const key = messagingKeys.thread(message.conversationId);
@@ -119,6 +132,8 @@ export function useSendMessage(conversationId: string, clientId: string) {
         ? call("sendMessage", { params: { conversationId }, body: { id, body, internal } })
         : call("sendPortalMessage", { params: { conversationId }, body: { id, body } }),
     onSuccess: (message) => {
+      // The socket's echo may have come first and refreshed the list already: once is enough.
+      if (hasThreadMessage(queryClient, message)) return;
       if (!upsertThreadMessage(queryClient, message)) {
         void queryClient.invalidateQueries({ queryKey: messagingKeys.thread(conversationId) });
       }
@@ -136,6 +151,7 @@ export function useEditMessage(message: Message, clientId: string) {
       return side === "staff" ? call("editMessage", edit) : call("editPortalMessage", edit);
     },
     onSuccess: (updated) => {
+      if (hasThreadMessage(queryClient, updated)) return;
       replaceThreadMessage(queryClient, updated);
       void queryClient.invalidateQueries({ queryKey: messagingKeys.conversations(clientId) });
     },

@@ -1,0 +1,75 @@
+import { lazy, type ReactNode, Suspense, useCallback, useRef } from "react";
+import type { Message, TeamMember } from "../../shared/api/messaging.js";
+import type { ComposerHandle } from "./Composer.js";
+import { Thread } from "./Thread.js";
+
+const Composer = lazy(() => import("./Composer.js"));
+
+/**
+ * An open conversation with its composer, for staff and portal alike. What differs by side comes
+ * in as props: the title and who sees the thread, whom mentions may name, whether notes may be
+ * written, and anything shown above the title (the portal's way back on a phone).
+ */
+export function ThreadPane({
+  conversationId,
+  clientId,
+  title,
+  audience,
+  headerStart,
+  draftKey,
+  team,
+  allowInternal,
+  isMine,
+  focusComposerOnOpen = false,
+}: {
+  conversationId: string;
+  clientId: string;
+  title: string;
+  /** One line on who reads this conversation. */
+  audience: string;
+  headerStart?: ReactNode;
+  draftKey: string;
+  team: TeamMember[];
+  allowInternal: boolean;
+  isMine: (author: Message["author"]) => boolean;
+  focusComposerOnOpen?: boolean;
+}) {
+  const composerRef = useRef<ComposerHandle | null>(null);
+  const focusComposer = useCallback(() => composerRef.current?.focus(), []);
+
+  return (
+    <section aria-label={title} className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
+      <div className="flex flex-col items-start gap-1 border-b border-slate-200 px-4 py-3">
+        {headerStart}
+        <div>
+          <h2 className="text-base font-semibold">{title}</h2>
+          <p className="text-xs text-slate-700">{audience}</p>
+        </div>
+      </div>
+      <Thread
+        conversationId={conversationId}
+        clientId={clientId}
+        team={team}
+        isMine={isMine}
+        onActionFinished={focusComposer}
+      />
+      <Suspense
+        fallback={
+          <div className="border-t border-slate-200 p-3 text-sm text-slate-600">
+            Loading editor…
+          </div>
+        }
+      >
+        <Composer
+          conversationId={conversationId}
+          clientId={clientId}
+          draftKey={draftKey}
+          team={team}
+          allowInternal={allowInternal}
+          autoFocus={focusComposerOnOpen}
+          handleRef={composerRef}
+        />
+      </Suspense>
+    </section>
+  );
+}
