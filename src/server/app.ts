@@ -2,6 +2,7 @@ import helmet from "@fastify/helmet";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { accountRoutes } from "./account/account.routes.js";
 import { type Auth, createAuth } from "./auth/auth.js";
 import { authRoutes } from "./auth/auth.routes.js";
 import { portalAuthRoutes } from "./auth/portal-auth.routes.js";
@@ -145,6 +146,7 @@ export async function buildApp({
   });
   await registerRateLimits(app, config);
   await app.register(authRoutes);
+  await app.register(accountRoutes);
   await app.register(clientRoutes);
   await app.register(portalAccessRoutes);
   await app.register(portalAuthRoutes);

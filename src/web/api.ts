@@ -76,10 +76,14 @@ export async function call<Name extends EndpointName>(
   return (await send(method, urlOf(path, params, query), body)) as EndpointOutput<Endpoints[Name]>;
 }
 
-/** Posts to a sign-in endpoint of the auth library (outside our contract); its answer is not read. */
-export async function postToAuth(path: `/api/auth/${string}`, body: object): Promise<void> {
-  await send("POST", path, body);
+/** Posts to a sign-in endpoint of the auth library (outside our contract); answers its parsed JSON. */
+export async function postToAuth(path: `/api/auth/${string}`, body: object): Promise<unknown> {
+  return send("POST", path, body);
 }
+
+/** True for the refusal every staff API gives while the firm requires two-factor and it is not set up. */
+export const isTwoFactorSetupRequired = (error: unknown) =>
+  error instanceof ApiRequestError && error.code === "two_factor_setup_required";
 
 export const isUnauthenticated = (error: unknown) =>
   error instanceof ApiRequestError && error.status === 401;

@@ -22,16 +22,25 @@ export function safeNextPath(fallback: string): string {
   return sameSitePath(next, window.location.origin, fallback);
 }
 
-/** Signs in with e-mail and password; resolves to an error message to show, or null on success. */
-export async function signInWithPassword(email: string, password: string): Promise<string | null> {
+export type SignInOutcome = { signedIn: true } | { codeNeeded: true } | { error: string };
+
+/**
+ * Signs in with e-mail and password. With two-factor on, the password alone gives no session:
+ * the outcome asks for the authentication code next.
+ */
+export async function signInWithPassword(email: string, password: string): Promise<SignInOutcome> {
   try {
-    await postToAuth("/api/auth/sign-in/email", { email, password });
-    return null;
+    const answer = (await postToAuth("/api/auth/sign-in/email", { email, password })) as {
+      twoFactorRedirect?: boolean;
+    } | null;
+    return answer?.twoFactorRedirect ? { codeNeeded: true } : { signedIn: true };
   } catch (caught) {
     if (caught instanceof ApiRequestError && caught.status === 401) {
-      return "That e-mail and password do not match an account. Check both and try again.";
+      return {
+        error: "That e-mail and password do not match an account. Check both and try again.",
+      };
     }
-    return caught instanceof Error ? caught.message : "Sign-in failed.";
+    return { error: caught instanceof Error ? caught.message : "Sign-in failed." };
   }
 }
 
@@ -51,4 +60,27 @@ export async function signOutTo(path: string) {
     throw caught;
   }
   window.location.assign(path);
+}
+
+let renewal: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs an auth call that ends this tab's session and sets a new one (confirming or turning off
+ * two-factor, changing the password). The old session's end reaches the page's socket before
+ * the new cookie arrives, so a 401 meanwhile is not a sign-out: `isSignedOut` waits for this.
+ */
+export function renewingSession<T>(work: Promise<T>): Promise<T> {
+  renewal = work.catch(() => undefined);
+  return work;
+}
+
+/** Whether this tab is really signed out: once any session renewal is done, the server knows no session. */
+export async function isSignedOut(): Promise<boolean> {
+  await renewal;
+  try {
+    const response = await fetch("/api/auth/get-session", { credentials: "same-origin" });
+    return response.ok && (await response.json()) === null;
+  } catch {
+    return false;
+  }
 }

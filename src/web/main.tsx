@@ -2,8 +2,8 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@ta
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
-import { isUnauthenticated } from "./api.js";
-import { isSigningOut } from "./auth.js";
+import { isTwoFactorSetupRequired, isUnauthenticated } from "./api.js";
+import { isSignedOut, isSigningOut } from "./auth.js";
 import "./app.css";
 import { router } from "./routes.js";
 
@@ -16,7 +16,14 @@ function onApiError(error: unknown) {
   const signIn =
     pathname === "/portal" || pathname.startsWith("/portal/") ? "/portal/sign-in" : "/sign-in";
   if (isUnauthenticated(error) && pathname !== signIn && !isSigningOut()) {
-    window.location.assign(`${signIn}?next=${encodeURIComponent(pathname + search)}`);
+    void isSignedOut().then((signedOut) => {
+      if (signedOut)
+        window.location.assign(`${signIn}?next=${encodeURIComponent(pathname + search)}`);
+    });
+  }
+  // The firm requires two-factor sign-in and this member has not set it up: that comes first.
+  if (isTwoFactorSetupRequired(error) && pathname !== "/two-factor-setup") {
+    window.location.assign("/two-factor-setup");
   }
 }
 
@@ -24,7 +31,11 @@ const queryClient = new QueryClient({
   queryCache: new QueryCache({ onError: onApiError }),
   mutationCache: new MutationCache({ onError: onApiError }),
   defaultOptions: {
-    queries: { retry: (count, error) => !isUnauthenticated(error) && count < 2, staleTime: 10_000 },
+    queries: {
+      retry: (count, error) =>
+        !isUnauthenticated(error) && !isTwoFactorSetupRequired(error) && count < 2,
+      staleTime: 10_000,
+    },
   },
 });
 

@@ -26,6 +26,27 @@ function FirstScreenLoading() {
 const screens: RouteObject[] = [
   { path: "/sign-in", element: <SignInPage /> },
   {
+    path: "/forgot-password",
+    ...screen(
+      () => import("./account/ForgotPasswordPage.js"),
+      (m) => m.StaffForgotPasswordPage,
+    ),
+  },
+  {
+    path: "/reset-password",
+    ...screen(
+      () => import("./account/ResetPasswordPage.js"),
+      (m) => m.StaffResetPasswordPage,
+    ),
+  },
+  {
+    path: "/two-factor-setup",
+    ...screen(
+      () => import("./account/TwoFactorSetupPage.js"),
+      (m) => m.TwoFactorSetupPage,
+    ),
+  },
+  {
     path: "/portal/sign-in",
     ...screen(
       () => import("./portal/PortalSignInPage.js"),
@@ -35,14 +56,14 @@ const screens: RouteObject[] = [
   {
     path: "/portal/forgot-password",
     ...screen(
-      () => import("./portal/ForgotPasswordPage.js"),
+      () => import("./account/ForgotPasswordPage.js"),
       (m) => m.ForgotPasswordPage,
     ),
   },
   {
     path: "/portal/reset-password",
     ...screen(
-      () => import("./portal/ResetPasswordPage.js"),
+      () => import("./account/ResetPasswordPage.js"),
       (m) => m.ResetPasswordPage,
     ),
   },
@@ -68,6 +89,13 @@ const screens: RouteObject[] = [
     ),
     children: [
       {
+        path: "account",
+        ...screen(
+          () => import("./portal/PortalAccountPage.js"),
+          (m) => m.PortalAccountPage,
+        ),
+      },
+      {
         path: "clients/:clientId/:conversationId?",
         ...screen(
           () => import("./portal/PortalMessagesPage.js"),
@@ -88,6 +116,13 @@ const screens: RouteObject[] = [
         ...screen(
           () => import("./staff/ClientListPage.js"),
           (m) => m.ClientListPage,
+        ),
+      },
+      {
+        path: "/account",
+        ...screen(
+          () => import("./staff/AccountPage.js"),
+          (m) => m.AccountPage,
         ),
       },
       {

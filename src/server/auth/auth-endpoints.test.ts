@@ -31,6 +31,10 @@ const usedEndpoints = new Set([
   "POST /revoke-session",
   "POST /revoke-sessions",
   "POST /revoke-other-sessions",
+  "POST /two-factor/enable",
+  "POST /two-factor/verify-totp",
+  "POST /two-factor/verify-backup-code",
+  "POST /two-factor/disable",
 ]);
 
 /** Every endpoint Better Auth serves with our plugins, read from the library itself. */
@@ -82,6 +86,10 @@ describe("Better Auth endpoints the app does not use", () => {
         "POST /sign-up/email",
         "POST /update-session",
         "GET /list-accounts",
+        "POST /two-factor/get-totp-uri",
+        "POST /two-factor/generate-backup-codes",
+        "POST /two-factor/send-otp",
+        "POST /two-factor/verify-otp",
       ]),
     );
     for (const { method, path } of unused) {

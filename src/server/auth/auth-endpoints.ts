@@ -18,6 +18,12 @@ const usedEndpoints: { method: "GET" | "POST"; path: string | RegExp }[] = [
   { method: "POST", path: "/revoke-session" },
   { method: "POST", path: "/revoke-sessions" },
   { method: "POST", path: "/revoke-other-sessions" },
+  // Staff two-factor: set up (password → secret and backup codes), confirm or sign in with a code
+  // or a backup code, turn off. Contacts are refused in auth-rules.ts.
+  { method: "POST", path: "/two-factor/enable" },
+  { method: "POST", path: "/two-factor/verify-totp" },
+  { method: "POST", path: "/two-factor/verify-backup-code" },
+  { method: "POST", path: "/two-factor/disable" },
 ];
 
 export const AUTH_BASE_PATH = "/api/auth";

@@ -6,13 +6,14 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../shared/api/sessi
 import type { BackgroundTasks } from "../background-tasks.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/connect.js";
-import { account, rateLimit, session, user, verification } from "../db/schema.js";
+import { account, rateLimit, session, twoFactor, user, verification } from "../db/schema.js";
 import { requestOrigin } from "../http/origin.js";
 import { announceAccessEnded } from "../realtime/access.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { markAddressProven } from "./accounts.js";
-import { enforceAccountRules } from "./auth-rules.js";
-import { sendPortalPasswordReset, sendPortalSignInLink } from "./portal-mail.js";
+import { accountRules } from "./auth-rules.js";
+import { resetPageOf, sendPasswordReset, sendPortalSignInLink } from "./portal-mail.js";
+import { twoFactorSignIn } from "./two-factor.js";
 
 /** Header the server sets from Fastify's resolved `req.ip`; a value sent by a client is overwritten. */
 export const CLIENT_IP_HEADER = "x-portico-client-ip";
@@ -49,14 +50,16 @@ export function createAuth({
   tasks: BackgroundTasks;
   log?: FastifyBaseLogger;
 }) {
-  return betterAuth({
+  // The reset hook calls back into this instance, so it is reached through a late-bound reference.
+  let requestReset: (email: string) => Promise<unknown> = async () => undefined;
+  const auth = betterAuth({
     appName: "Portico",
     baseURL: config.publicUrl,
     basePath: "/api/auth",
     secret: config.authSecret,
     database: drizzleAdapter(db, {
       provider: "pg",
-      schema: { user, session, account, verification, rateLimit },
+      schema: { user, session, account, verification, rateLimit, twoFactor },
     }),
     emailAndPassword: {
       enabled: true,
@@ -66,9 +69,12 @@ export function createAuth({
       maxPasswordLength: MAX_PASSWORD_LENGTH,
       resetPasswordTokenExpiresIn: 60 * 60,
       revokeSessionsOnPasswordReset: true,
-      // The answer never waits for the mail, so it is the same for known and unknown addresses.
-      sendResetPassword: async ({ user, url }) =>
-        tasks.run("password reset mail", () => sendPortalPasswordReset(db, user.email, url)),
+      // Runs after the answer (see auth-rules.ts); the link leads to the person's own side's page.
+      sendResetPassword: async ({ user, token }) => {
+        const kind = (user as { kind?: string }).kind ?? "contact";
+        const url = `${config.publicUrl}/api/auth/reset-password/${token}?callbackURL=${encodeURIComponent(resetPageOf(kind))}`;
+        await sendPasswordReset(db, { id: user.id, email: user.email, kind }, url);
+      },
       // The link went to the address itself (never to a firm's outbox): the address is proven.
       onPasswordReset: ({ user }) => markAddressProven(db, user.id),
     },
@@ -80,6 +86,7 @@ export function createAuth({
         sendMagicLink: async ({ email, url }) =>
           tasks.run("sign-in link mail", () => sendPortalSignInLink(db, email, url)),
       }),
+      twoFactorSignIn(),
     ],
     user: {
       additionalFields: {
@@ -90,7 +97,13 @@ export function createAuth({
       expiresIn: 60 * 60 * 24 * SESSION_DAYS,
       updateAge: 60 * 60 * 24,
     },
-    hooks: { before: enforceAccountRules },
+    hooks: {
+      before: accountRules({
+        db,
+        tasks,
+        requestResetInBackground: (email) => requestReset(email),
+      }),
+    },
     databaseHooks: {
       // Every way Better Auth ends a session (sign-out, password change or reset, proving an
       // address) closes that session's open sockets on every process.
@@ -105,6 +118,8 @@ export function createAuth({
         "/sign-in/email": { window: 60, max: config.signInRateLimit },
         "/sign-in/magic-link": { window: 60, max: 5 },
         "/request-password-reset": { window: 60, max: 5 },
+        // Per address; each pending sign-in also allows 5 tries and an account locks after 10.
+        "/two-factor/*": { window: 60, max: 10 },
       },
     },
     trustedOrigins: (request) => {
@@ -119,6 +134,8 @@ export function createAuth({
     telemetry: { enabled: false },
     ...authLogging(log, config.logLevel === "silent"),
   });
+  requestReset = (email) => auth.api.requestPasswordReset({ body: { email } });
+  return auth;
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "../db/connect.js";
-import { contacts, user } from "../db/schema.js";
+import { contacts, staff, user } from "../db/schema.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { passwordResetMail, signInLinkMail } from "../mail/templates.js";
 
@@ -49,5 +49,29 @@ export async function sendPortalPasswordReset(db: Database, email: string, url: 
     kind: "password_reset",
     to: email,
     content: passwordResetMail({ url }),
+  });
+}
+
+/** Where a reset link leads once its token checks out: the sign-in side the person uses. */
+export const resetPageOf = (kind: string) =>
+  kind === "staff" ? "/reset-password" : "/portal/reset-password";
+
+/**
+ * A reset link for a staff member (or a contact, as above). Staff resets are the person's own
+ * mail too: no firm's Outbox shows them.
+ */
+export async function sendPasswordReset(
+  db: Database,
+  person: { id: string; email: string; kind: string },
+  url: string,
+) {
+  if (person.kind !== "staff") return sendPortalPasswordReset(db, person.email, url);
+  const [member] = await db.select({ id: staff.id }).from(staff).where(eq(staff.userId, person.id));
+  if (!member) return;
+  await enqueueMail(db, {
+    firmId: null,
+    kind: "password_reset",
+    to: person.email,
+    content: passwordResetMail({ url, account: "staff" }),
   });
 }

@@ -230,14 +230,17 @@ describe("forgotten passwords", () => {
     expect(JSON.stringify(outbox.json())).not.toContain("reset-password");
   });
 
-  it("sends no reset mail to staff", async () => {
+  it("sends staff their reset link to the staff reset page, whatever page asked", async () => {
     const before = (await portal.mailsTo(owner.email)).length;
     const requested = await post("/api/auth/request-password-reset", {
       email: owner.email,
       redirectTo: "/portal/reset-password",
     });
     expect(requested.statusCode).toBe(200);
-    expect(await portal.mailsTo(owner.email)).toHaveLength(before);
+    const mails = await portal.mailsTo(owner.email);
+    expect(mails).toHaveLength(before + 1);
+    expect(mails[0]?.textBody).toContain("callbackURL=%2Freset-password");
+    expect(mails[0]?.firmId).toBeNull();
   });
 });
 

@@ -14,6 +14,8 @@ export type StaffPrincipal = {
   role: StaffRole;
   name: string;
   email: string;
+  /** The firm requires two-factor sign-in and this member has not set it up yet. */
+  twoFactorSetupRequired: boolean;
 };
 
 /** One client a portal user may see, through their contact record at that client. */

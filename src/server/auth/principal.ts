@@ -3,7 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Database } from "../db/connect.js";
 import { clients, contacts, firms, staff, user } from "../db/schema.js";
-import { forbidden, unauthenticated } from "../http/errors.js";
+import { AppError, forbidden, unauthenticated } from "../http/errors.js";
 import { hasPortalAccess } from "../messaging/visibility.js";
 import type { Auth } from "./auth.js";
 import type { ContactPrincipal, PortalLink, Principal, StaffPrincipal } from "./principal-types.js";
@@ -42,14 +42,22 @@ export async function resolvePrincipal(
       role: staff.role,
       name: user.name,
       email: user.email,
+      requireTwoFactor: firms.requireTwoFactor,
+      twoFactorEnabled: user.twoFactorEnabled,
     })
     .from(staff)
     .innerJoin(firms, eq(firms.id, staff.firmId))
     .innerJoin(user, eq(user.id, staff.userId))
     .where(eq(staff.userId, found.user.id));
-  return member
-    ? { kind: "staff", userId: found.user.id, sessionId: found.session.id, ...member }
-    : null;
+  if (!member) return null;
+  const { requireTwoFactor, twoFactorEnabled, ...rest } = member;
+  return {
+    kind: "staff",
+    userId: found.user.id,
+    sessionId: found.session.id,
+    ...rest,
+    twoFactorSetupRequired: requireTwoFactor && !twoFactorEnabled,
+  };
 }
 
 async function activePortalLinks(db: Database, userId: string): Promise<PortalLink[]> {
@@ -69,12 +77,25 @@ async function activePortalLinks(db: Database, userId: string): Promise<PortalLi
     .orderBy(asc(clients.name), asc(contacts.id));
 }
 
-/** Hook for staff routes (run on request, before validation): 401 without a session, 403 for a contact. */
+/** What a staff member whose firm requires two-factor gets until they have set it up. */
+export const twoFactorSetupRequired = () =>
+  new AppError(
+    "two_factor_setup_required",
+    403,
+    "Your firm requires two-factor sign-in. Set it up to continue.",
+  );
+
+/**
+ * Hook for staff routes (run on request, before validation): 401 without a session, 403 for a
+ * contact, and 403 `two_factor_setup_required` while the firm requires two-factor sign-in and
+ * the member has not set it up (setting it up goes through `/api/auth`, which this does not guard).
+ */
 export async function requireStaff(request: FastifyRequest, _reply: FastifyReply) {
   const { auth, db } = request.server.deps;
   request.principal = await resolvePrincipal(auth, db, request);
   if (!request.principal) throw unauthenticated();
   if (request.principal.kind !== "staff") throw forbidden("This page is for firm staff.");
+  if (request.principal.twoFactorSetupRequired) throw twoFactorSetupRequired();
 }
 
 /** The staff principal of a request that passed `requireStaff`. */

@@ -29,6 +29,8 @@ export const user = pgTable("user", {
   emailVerified: boolean("email_verified").notNull().default(false),
   image: text("image"),
   kind: principalKind("kind").notNull(),
+  /** Set by Better Auth's two-factor plugin once a TOTP app is confirmed; only staff may turn it on. */
+  twoFactorEnabled: boolean("two_factor_enabled").notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -85,6 +87,22 @@ export const verification = pgTable(
   (table) => [index("verification_identifier_idx").on(table.identifier)],
 );
 
+/** A person's TOTP secret and backup codes (both encrypted by Better Auth's two-factor plugin). */
+export const twoFactor = pgTable("two_factor", {
+  id: text("id").primaryKey(),
+  secret: text("secret").notNull(),
+  backupCodes: text("backup_codes").notNull(),
+  userId: text("user_id")
+    .notNull()
+    .unique()
+    .references(() => user.id, { onDelete: "cascade" }),
+  verified: boolean("verified").notNull().default(true),
+  failedVerificationCount: integer("failed_verification_count").notNull().default(0),
+  lockedUntil: timestamp("locked_until", { withTimezone: true }),
+  /** The last TOTP time step accepted, so a code (or an older one) is never accepted twice. */
+  lastUsedStep: bigint("last_used_step", { mode: "number" }),
+});
+
 /** Sign-in attempt counters, shared by every server process. */
 export const rateLimit = pgTable("rate_limit", {
   id: text("id").primaryKey(),
@@ -98,6 +116,8 @@ export const rateLimit = pgTable("rate_limit", {
 export const firms = pgTable("firms", {
   id: uuid("id").primaryKey().defaultRandom(),
   name: text("name").notNull(),
+  /** Every staff member must sign in with two-factor; those without it are sent to set it up. */
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
   createdAt: createdAt(),
 });
 

@@ -88,6 +88,18 @@ describe("page routing by who is signed in", () => {
     });
     expect(decidePage("/portal/invitation/abc", "", null)).toEqual({ serve: true });
     expect(decidePage("/portal/reset-password", "?token=x", null)).toEqual({ serve: true });
+    expect(decidePage("/forgot-password", "", null)).toEqual({ serve: true });
+    expect(decidePage("/reset-password", "?token=x", null)).toEqual({ serve: true });
+  });
+
+  it("sends staff whose firm requires two-factor, not yet set up, to set it up first", () => {
+    for (const path of ["/", "/clients", "/account", "/outbox", "/sign-in"]) {
+      expect(decidePage(path, "", "staff", true)).toEqual({ redirect: "/two-factor-setup" });
+    }
+    expect(decidePage("/two-factor-setup", "", "staff", true)).toEqual({ serve: true });
+    expect(decidePage("/two-factor-setup", "", null)).toEqual({
+      redirect: "/sign-in?next=%2Ftwo-factor-setup",
+    });
   });
 
   it("keeps staff on staff pages and contacts on portal pages", () => {

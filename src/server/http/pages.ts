@@ -10,11 +10,13 @@ export const webDistDir = join(import.meta.dirname, "..", "..", "..", "dist", "w
 
 /** Pages anyone may open; every other page needs the right kind of session. */
 const publicPages = [
-  /^\/sign-in$/,
+  /^\/(sign-in|forgot-password|reset-password)$/,
   /^\/portal\/(sign-in|forgot-password|reset-password)$/,
   /^\/portal\/invitation\/[^/]+$/,
   /^\/unsubscribe\/[^/]+$/,
 ];
+
+export const TWO_FACTOR_SETUP_PAGE = "/two-factor-setup";
 
 type PageDecision = { redirect: string } | { serve: true };
 
@@ -25,8 +27,13 @@ export function decidePage(
   path: string,
   search: string,
   kind: "staff" | "contact" | null,
+  /** A staff member whose firm requires two-factor, not yet set up: that comes first. */
+  twoFactorSetupRequired = false,
 ): PageDecision {
   const isPortal = path === "/portal" || path.startsWith("/portal/");
+  if (kind === "staff" && twoFactorSetupRequired && !isPortal && path !== TWO_FACTOR_SETUP_PAGE) {
+    return { redirect: TWO_FACTOR_SETUP_PAGE };
+  }
   if (path === "/") return { redirect: kind ? homeOf(kind) : "/sign-in" };
   if (publicPages.some((page) => page.test(path))) {
     const isSignIn = path === "/sign-in" || path === "/portal/sign-in";
@@ -67,7 +74,12 @@ export async function servePages(app: FastifyInstance, webDir = webDistDir) {
   app.decorate("sendPage", async (request: FastifyRequest, reply: FastifyReply) => {
     const [path = "/", query] = request.url.split("?");
     const principal = await resolvePrincipal(app.deps.auth, app.deps.db, request);
-    const decision = decidePage(path, query ? `?${query}` : "", principal?.kind ?? null);
+    const decision = decidePage(
+      path,
+      query ? `?${query}` : "",
+      principal?.kind ?? null,
+      principal?.kind === "staff" && principal.twoFactorSetupRequired,
+    );
     if ("redirect" in decision) return reply.redirect(decision.redirect);
     return reply
       .type("text/html; charset=utf-8")

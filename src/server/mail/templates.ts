@@ -49,9 +49,13 @@ export function signInLinkMail(input: { url: string }): MailContent {
   };
 }
 
-export function passwordResetMail(input: { url: string }): MailContent {
+export function passwordResetMail(input: {
+  url: string;
+  /** Whose sign-in it is: a contact's portal account or a staff member's Portico account. */
+  account?: "portal" | "staff";
+}): MailContent {
   const lines = [
-    "Someone asked to reset the password of your client portal account.",
+    `Someone asked to reset the password of your ${input.account === "staff" ? "Portico" : "client portal"} account.`,
     "If it was you, choose a new password with the link below; it expires in 1 hour. Otherwise ignore this e-mail.",
   ];
   return {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ControlMessage } from "../../shared/events.js";
-import { resolvePrincipal } from "../auth/principal.js";
+import { resolvePrincipal, twoFactorSetupRequired } from "../auth/principal.js";
 import { isSessionLive } from "../auth/sessions.js";
 import { errorBody } from "../http/errors.js";
 import { isTrustedOrigin } from "../http/origin.js";
@@ -42,6 +42,10 @@ export async function realtimeRoutes(app: FastifyInstance) {
         request.principal = await resolvePrincipal(auth, db, request);
         if (!request.principal) {
           return reply.status(401).send(errorBody("unauthenticated", "Sign in to continue."));
+        }
+        if (request.principal.kind === "staff" && request.principal.twoFactorSetupRequired) {
+          const refusal = twoFactorSetupRequired();
+          return reply.status(403).send(errorBody(refusal.code, refusal.message));
         }
       },
     },

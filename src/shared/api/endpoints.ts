@@ -1,3 +1,4 @@
+import { accountEndpoints } from "./account.js";
 import { clientEndpoints } from "./clients.js";
 import type { Endpoint } from "./endpoint.js";
 import { fileEndpoints } from "./files.js";
@@ -14,6 +15,7 @@ import { sessionEndpoints } from "./session.js";
  */
 export const endpoints = {
   ...sessionEndpoints,
+  ...accountEndpoints,
   ...clientEndpoints,
   ...invitationEndpoints,
   ...outboxEndpoints,

@@ -8,6 +8,11 @@ export const routes = {
   getStaffSession: { method: "GET", path: "/api/session" },
   getPortalSession: { method: "GET", path: "/api/portal/session" },
 
+  getAccount: { method: "GET", path: "/api/account" },
+  updateAccountName: { method: "PUT", path: "/api/account/name" },
+  getFirmSecurity: { method: "GET", path: "/api/firm/security" },
+  updateFirmSecurity: { method: "PUT", path: "/api/firm/security" },
+
   listClients: { method: "GET", path: "/api/clients" },
   createClient: { method: "POST", path: "/api/clients" },
   getClient: { method: "GET", path: "/api/clients/:clientId" },

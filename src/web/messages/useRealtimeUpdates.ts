@@ -1,6 +1,7 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { ServerEvent } from "../../shared/events.js";
+import { isSigningOut } from "../auth.js";
 import { clientKeys } from "../staff/clients.queries.js";
 import {
   hasThreadMessage,
@@ -92,7 +93,8 @@ export function useRealtimeUpdates() {
         if (type === "ready") {
           failures = 0;
           void queryClient.invalidateQueries({ queryKey: messagingKeys.all });
-        } else if (type === "access.revoked") {
+        } else if (type === "access.revoked" && !isSigningOut()) {
+          // (Signing out here is already leaving the page: refetching would only log 401s.)
           // This socket's session is gone: refetching what is on screen meets the 401 that sends
           // the person to sign-in. If this tab holds a newer session (its password was changed
           // here), the refetch succeeds and the socket reconnects with it.

@@ -1,4 +1,4 @@
-import { Navigate, Outlet, useNavigate, useParams } from "react-router";
+import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from "react-router";
 import { signOutTo } from "../auth.js";
 import { MessagingSideProvider } from "../messages/messagingSide.js";
 import { useRealtimeUpdates } from "../messages/useRealtimeUpdates.js";
@@ -21,6 +21,7 @@ function PortalFrame() {
   const session = usePortalSession();
   const { clientId } = useParams();
   const navigate = useNavigate();
+  const onAccountPage = useLocation().pathname === "/portal/account";
   useRealtimeUpdates();
 
   if (session.isError) {
@@ -35,7 +36,7 @@ function PortalFrame() {
   }
   const clients = session.data?.clients ?? [];
   const current = clients.find((client) => client.clientId === clientId) ?? clients[0];
-  if (session.data && !clientId && current) {
+  if (session.data && !clientId && current && !onAccountPage) {
     return <Navigate to={`/portal/clients/${current.clientId}`} replace />;
   }
 
@@ -68,13 +69,16 @@ function PortalFrame() {
         </div>
         <div className="flex items-center gap-3">
           <span className="hidden text-sm text-slate-700 sm:inline">{session.data?.name}</span>
+          <Link to="/portal/account" className="text-sm text-blue-800 hover:underline">
+            Account
+          </Link>
           <Button variant="secondary" onClick={() => void signOutTo("/portal/sign-in")}>
             Sign out
           </Button>
         </div>
       </header>
       <div className="flex min-h-0 flex-1 flex-col">
-        {session.data && clients.length === 0 ? (
+        {session.data && clients.length === 0 && !onAccountPage ? (
           <main className="p-6">
             <h1 className="text-xl font-semibold">No portal access</h1>
             <p className="mt-2 text-slate-800">

@@ -21,9 +21,9 @@ export function PortalSignInPage() {
     const password = String(new FormData(event.currentTarget).get("password") ?? "");
     setBusy(true);
     setNotice(null);
-    const failure = await signInWithPassword(email, password);
-    if (failure) {
-      setNotice({ tone: "error", text: failure });
+    const outcome = await signInWithPassword(email, password);
+    if ("error" in outcome) {
+      setNotice({ tone: "error", text: outcome.error });
       setBusy(false);
     } else {
       window.location.assign(safeNextPath("/portal"));

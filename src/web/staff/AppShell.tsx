@@ -25,6 +25,9 @@ export function AppShell() {
           )}
         </div>
         <div className="flex items-center gap-3">
+          <Link to="/account" className="text-sm text-blue-800 hover:underline">
+            Account
+          </Link>
           <span className="text-sm text-slate-700">{session.data?.name}</span>
           <Button variant="secondary" onClick={() => void signOut()}>
             Sign out

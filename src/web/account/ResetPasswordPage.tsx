@@ -1,13 +1,16 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import { ApiRequestError, postToAuth } from "../api.js";
+import { NewPasswordFields, newPasswordProblem } from "../portal/NewPasswordFields.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
-import { NewPasswordFields, newPasswordProblem } from "./NewPasswordFields.js";
+import { type SignInSide, sideText } from "./side.js";
 
-export function ResetPasswordPage() {
+/** Where a mailed reset link leads: choose a new password with the link's token. */
+function ResetPassword({ side }: { side: SignInSide }) {
   usePageTitle("Choose a new password");
+  const text = sideText[side];
   const token = new URLSearchParams(window.location.search).get("token");
   const [fieldError, setFieldError] = useState<string>();
   const [error, setError] = useState<string | null>(null);
@@ -33,19 +36,19 @@ export function ResetPasswordPage() {
 
   if (!token) {
     return (
-      <AuthCard eyebrow="Client portal" title="This link is not complete">
-        <Link to="/portal/forgot-password" className="text-blue-800 underline">
+      <AuthCard eyebrow={text.eyebrow} title="This link is not complete">
+        <Link to={text.forgotPassword} className="text-blue-800 underline">
           Ask for a new reset link
         </Link>
       </AuthCard>
     );
   }
   return (
-    <AuthCard eyebrow="Client portal" title="Choose a new password">
+    <AuthCard eyebrow={text.eyebrow} title="Choose a new password">
       {done ? (
         <div className="flex flex-col gap-4">
           <FormNotice tone="success">Your password is changed.</FormNotice>
-          <Link to="/portal/sign-in" className="text-blue-800 underline">
+          <Link to={text.signIn} className="text-blue-800 underline">
             Sign in
           </Link>
         </div>
@@ -55,7 +58,7 @@ export function ResetPasswordPage() {
           {error && (
             <FormNotice tone="error">
               {error}{" "}
-              <Link to="/portal/forgot-password" className="underline">
+              <Link to={text.forgotPassword} className="underline">
                 Ask for a new link
               </Link>
             </FormNotice>
@@ -68,3 +71,6 @@ export function ResetPasswordPage() {
     </AuthCard>
   );
 }
+
+export const ResetPasswordPage = () => <ResetPassword side="portal" />;
+export const StaffResetPasswordPage = () => <ResetPassword side="staff" />;
