@@ -2,9 +2,10 @@ import { AccountSection } from "../account/AccountSection.js";
 import { ChangePasswordForm } from "../account/ChangePasswordForm.js";
 import { OtherSessionsSection } from "../account/OtherSessionsSection.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
+import { MessageEmailsSetting } from "./MessageEmailsSetting.js";
 import { usePortalSession } from "./portal.queries.js";
 
-/** A contact's own account in the portal: password and other sessions. */
+/** A contact's own account in the portal: password, e-mails about new messages, other sessions. */
 export function PortalAccountPage() {
   usePageTitle("Account");
   const session = usePortalSession();
@@ -20,6 +21,18 @@ export function PortalAccountPage() {
       >
         <ChangePasswordForm />
       </AccountSection>
+      {session.data && session.data.clients.length > 0 && (
+        <AccountSection
+          title="E-mail"
+          description="We e-mail you when a message waits for you here unread. Invitations and password e-mails always reach you."
+        >
+          <div className="flex flex-col gap-3">
+            {session.data.clients.map((client) => (
+              <MessageEmailsSetting key={client.clientId} {...client} />
+            ))}
+          </div>
+        </AccountSection>
+      )}
       <OtherSessionsSection />
     </main>
   );
