@@ -13,6 +13,8 @@ const publicPages = [
   /^\/sign-in$/,
   /^\/portal\/(sign-in|forgot-password|reset-password)$/,
   /^\/portal\/invitation\/[^/]+$/,
+  /^\/team\/invitation\/[^/]+$/,
+  /^\/setup$/,
 ];
 
 type PageDecision = { redirect: string } | { serve: true };

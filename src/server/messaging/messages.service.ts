@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type {
   EditMessageBody,
   Message,
@@ -164,10 +164,13 @@ export async function markConversationRead(
 }
 
 export async function listTeamMembers(db: Database, principal: StaffPrincipal) {
-  return db
-    .select({ id: staff.id, name: user.name })
-    .from(staff)
-    .innerJoin(user, eq(user.id, staff.userId))
-    .where(eq(staff.firmId, principal.firmId))
-    .orderBy(user.name);
+  return (
+    db
+      .select({ id: staff.id, name: user.name })
+      .from(staff)
+      .innerJoin(user, eq(user.id, staff.userId))
+      // Deactivated teammates are not offered as mentions.
+      .where(and(eq(staff.firmId, principal.firmId), isNull(staff.deactivatedAt)))
+      .orderBy(user.name)
+  );
 }

@@ -69,7 +69,7 @@ export async function hasDemoData(db: Database): Promise<boolean> {
 }
 
 /** Any number for the advisory lock that keeps two starting processes from both seeding. */
-const SEED_LOCK = 7_450_112;
+export const SEED_LOCK = 7_450_112;
 
 /**
  * Seeds the demo data only into an empty database, checked inside the seeding transaction under

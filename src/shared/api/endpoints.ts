@@ -6,6 +6,7 @@ import { outboxEndpoints } from "./outbox.js";
 import { invitationEndpoints } from "./portal.js";
 import type { RouteName, routes } from "./routes.js";
 import { sessionEndpoints } from "./session.js";
+import { teamEndpoints } from "./team.js";
 
 /**
  * The API contract: every endpoint by its name (its OpenAPI `operationId`). The server registers
@@ -19,6 +20,7 @@ export const endpoints = {
   ...messagingEndpoints,
   ...portalMessagingEndpoints,
   ...fileEndpoints,
+  ...teamEndpoints,
 } satisfies { [Name in RouteName]: Endpoint & (typeof routes)[Name] };
 
 export type Endpoints = typeof endpoints;

@@ -31,6 +31,19 @@ export const routes = {
 
   listOutbox: { method: "GET", path: "/api/outbox" },
 
+  listStaff: { method: "GET", path: "/api/team/staff" },
+  inviteStaff: { method: "POST", path: "/api/team/invitations" },
+  resendStaffInvitation: { method: "POST", path: "/api/team/invitations/:invitationId/resend" },
+  revokeStaffInvitation: { method: "DELETE", path: "/api/team/invitations/:invitationId" },
+  changeStaffRole: { method: "PUT", path: "/api/team/staff/:staffId/role" },
+  deactivateStaff: { method: "POST", path: "/api/team/staff/:staffId/deactivate" },
+  reactivateStaff: { method: "POST", path: "/api/team/staff/:staffId/reactivate" },
+  updateFirm: { method: "PUT", path: "/api/firm" },
+  getStaffInvitation: { method: "GET", path: "/api/staff-invitations/:token" },
+  acceptStaffInvitation: { method: "POST", path: "/api/staff-invitations/:token/accept" },
+  getSetupState: { method: "GET", path: "/api/setup" },
+  completeSetup: { method: "POST", path: "/api/setup" },
+
   listConversations: { method: "GET", path: "/api/clients/:clientId/conversations" },
   startConversation: { method: "POST", path: "/api/clients/:clientId/conversations" },
   listMessages: { method: "GET", path: "/api/conversations/:conversationId/messages" },

@@ -14,7 +14,13 @@ export const staffSessionSchema = z.object({
   role: staffRoleSchema,
   firm: z.object({ id: z.uuid(), name: z.string() }),
   /** What the firm's policy lets this member do, so the UI offers only what the server allows. */
-  can: z.object({ readOutbox: z.boolean(), removeContacts: z.boolean() }),
+  can: z.object({
+    readOutbox: z.boolean(),
+    removeContacts: z.boolean(),
+    manageTeam: z.boolean(),
+    manageFirm: z.boolean(),
+    manageOwners: z.boolean(),
+  }),
 });
 
 export type StaffSession = z.infer<typeof staffSessionSchema>;
