@@ -54,6 +54,20 @@ const screens: RouteObject[] = [
     ),
   },
   {
+    path: "/setup",
+    ...screen(
+      () => import("./team/SetupPage.js"),
+      (m) => m.SetupPage,
+    ),
+  },
+  {
+    path: "/team/invitation/:token",
+    ...screen(
+      () => import("./team/StaffInvitationPage.js"),
+      (m) => m.StaffInvitationPage,
+    ),
+  },
+  {
     path: "/portal",
     ...screen(
       () => import("./portal/PortalShell.js"),
@@ -81,6 +95,13 @@ const screens: RouteObject[] = [
         ...screen(
           () => import("./staff/ClientListPage.js"),
           (m) => m.ClientListPage,
+        ),
+      },
+      {
+        path: "/team",
+        ...screen(
+          () => import("./team/TeamPage.js"),
+          (m) => m.TeamPage,
         ),
       },
       {
