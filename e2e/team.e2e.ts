@@ -51,7 +51,7 @@ describe("a firm adopts Portico", () => {
     await page.getByLabel("Password").fill(OWNER.password);
     await page.getByRole("button", { name: "Create firm" }).click();
     await page.waitForURL("**/clients");
-    expect(await page.getByRole("banner").textContent()).toContain("Harbor Tax");
+    await expect.poll(() => page.getByRole("banner").textContent()).toContain("Harbor Tax");
     const emptyState = page.getByRole("cell").filter({ hasText: "No clients yet." });
     await emptyState.waitFor();
     await expectNoAxeViolations(page, "empty client list");
