@@ -1,6 +1,12 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, runAppAndBrowser } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  openPage,
+  removeDataDir,
+  runAppAndBrowser,
+  startServer,
+} from "./harness.js";
 
 // A real install: no demo data, an empty data directory, the setup link in the server's output.
 const app = runAppAndBrowser({ env: { DEMO_DATA: "false", SIGN_IN_RATE_LIMIT: "100" } });
@@ -161,5 +167,38 @@ describe("a firm adopts Portico", () => {
     await page.getByRole("heading", { name: "Portico is set up" }).waitFor();
     await expectNoAxeViolations(page, "setup after it is done");
     expect([...owner.problems, ...teammate.problems]).toEqual([]);
+  });
+});
+
+describe("the start banner", () => {
+  it("prints a setup link at each start until the firm exists, and says when demo data is on", async () => {
+    const first = await startServer({ env: { DEMO_DATA: "false" } });
+    const firstLink = setupLinkFromOutput(first.output(), first.url);
+    await first.stop();
+    const second = await startServer({ dataDir: first.dataDir, env: { DEMO_DATA: "false" } });
+    try {
+      const secondLink = setupLinkFromOutput(second.output(), second.url);
+      expect(secondLink.split("token=")[1]).not.toBe(firstLink.split("token=")[1]);
+      const stateOf = async (link: string) =>
+        (await (await fetch(`${second.url}/api/setup?${link.split("?")[1]}`)).json()) as {
+          state: string;
+        };
+      expect(await stateOf(secondLink)).toEqual({ state: "ready" });
+    } finally {
+      await second.stop();
+      await removeDataDir(first.dataDir);
+    }
+
+    const demo = await startServer();
+    try {
+      const output = demo.output();
+      expect(output).toContain("Demo data: on (DEMO_DATA=true). Its passwords are public");
+      expect(output).toContain("For a real install, start with DEMO_DATA=false");
+      expect(output).toContain("ada@northwind.test");
+      expect(output).not.toContain("/setup?token=");
+    } finally {
+      await demo.stop();
+      await removeDataDir(demo.dataDir);
+    }
   });
 });

@@ -157,7 +157,7 @@ describe("npm run firm:create", () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 
   it("the owner's invitation, accepted, makes the owner of the new firm", async () => {
     const { invitationUrl, firmId } = await createFirmWithOwnerInvitation(t.database.db, {

@@ -20,9 +20,11 @@ export function TeamPage() {
     <main className="mx-auto flex w-full max-w-4xl flex-col gap-6 p-4 sm:p-6">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h1 className="text-2xl font-semibold">Team</h1>
-        <Button onClick={() => setInviting(true)}>
-          <UserPlus aria-hidden size={16} /> Invite teammate
-        </Button>
+        {can?.manageTeam && (
+          <Button onClick={() => setInviting(true)}>
+            <UserPlus aria-hidden size={16} /> Invite teammate
+          </Button>
+        )}
       </div>
       {team.isError && (
         <p role="alert" className="text-red-800">
