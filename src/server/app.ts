@@ -19,6 +19,7 @@ import { isTrustedOrigin } from "./http/origin.js";
 import { servePages } from "./http/pages.js";
 import { registerRateLimits } from "./http/rate-limits.js";
 import { fastifyTrustProxy } from "./http/trust-proxy.js";
+import { mailPreferenceRoutes } from "./mail/mail-preferences.routes.js";
 import { outboxRoutes } from "./mail/outbox.routes.js";
 import { messagingRoutes } from "./messaging/messaging.routes.js";
 import { portalMessagingRoutes } from "./messaging/portal.routes.js";
@@ -39,6 +40,13 @@ export type AppDeps = {
 declare module "fastify" {
   interface FastifyInstance {
     deps: AppDeps;
+  }
+  interface FastifyContextConfig {
+    /**
+     * The route takes state-changing requests from outside our pages: it needs no cookie, only a
+     * token in its path, as RFC 8058's one-click unsubscribe (posted by mail clients) requires.
+     */
+    allowCrossSite?: true;
   }
 }
 
@@ -114,6 +122,7 @@ export async function buildApp({
   // path, since the router decodes it (`/%61pi/clients` reaches `/api/clients`).
   app.addHook("onRequest", async (request, reply) => {
     if (!unsafeMethods.has(request.method)) return;
+    if (request.routeOptions.config.allowCrossSite) return;
     if (!isTrustedOrigin(request.headers, config.publicUrl)) {
       return reply
         .status(403)
@@ -142,6 +151,7 @@ export async function buildApp({
   await app.register(portalAccessRoutes);
   await app.register(portalAuthRoutes);
   await app.register(outboxRoutes);
+  await app.register(mailPreferenceRoutes);
   await app.register(messagingRoutes);
   await app.register(portalMessagingRoutes);
   await app.register(realtimeRoutes);

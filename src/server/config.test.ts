@@ -36,6 +36,17 @@ describe("TRUST_PROXY", () => {
   });
 });
 
+describe("EMAIL_DELAY_SECONDS", () => {
+  it("waits 5 minutes unless told, and takes whole seconds", () => {
+    expect(loadConfig(base).emailDelaySeconds).toBe(300);
+    expect(loadConfig({ ...base, EMAIL_DELAY_SECONDS: "60" }).emailDelaySeconds).toBe(60);
+    expect(() => loadConfig({ ...base, EMAIL_DELAY_SECONDS: "1.5" })).toThrow(
+      /EMAIL_DELAY_SECONDS: must be a whole number of seconds/,
+    );
+    expect(() => loadConfig({ ...base, EMAIL_DELAY_SECONDS: "-1" })).toThrow(ConfigError);
+  });
+});
+
 describe("message rate limits", () => {
   it("default to a pace no person reaches, and can be changed", () => {
     expect(loadConfig(base)).toMatchObject({ messageSendRateLimit: 60, messageEditRateLimit: 60 });

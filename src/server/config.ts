@@ -71,6 +71,12 @@ const envSchema = z.object({
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   MESSAGE_SEND_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   MESSAGE_EDIT_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  EMAIL_DELAY_SECONDS: z.coerce
+    .number()
+    .int("must be a whole number of seconds")
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(300),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ATTACHMENT_MAX_MB: z.coerce
     .number()
@@ -130,6 +136,8 @@ export type Config = {
   messageSendRateLimit: number;
   /** Message edits one person may make per minute. */
   messageEditRateLimit: number;
+  /** How long a message waits unread in the app before anyone is e-mailed about it. */
+  emailDelaySeconds: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   attachmentMaxBytes: number;
   fileStorage: FileStorageConfig;
@@ -172,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInRateLimit: values.SIGN_IN_RATE_LIMIT,
     messageSendRateLimit: values.MESSAGE_SEND_RATE_LIMIT,
     messageEditRateLimit: values.MESSAGE_EDIT_RATE_LIMIT,
+    emailDelaySeconds: values.EMAIL_DELAY_SECONDS,
     logLevel: values.LOG_LEVEL,
     attachmentMaxBytes: values.ATTACHMENT_MAX_MB * 1024 * 1024,
     fileStorage: fileStorageFrom(values, dataDir),

@@ -35,6 +35,8 @@ async function main() {
   const digestScheduler = startDigestScheduler({
     db: database.db,
     publicUrl: config.publicUrl,
+    secret: config.authSecret,
+    delaySeconds: config.emailDelaySeconds,
     log: app.log,
   });
 

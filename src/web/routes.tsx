@@ -68,6 +68,13 @@ const screens: RouteObject[] = [
     ),
   },
   {
+    path: "/unsubscribe/:token",
+    ...screen(
+      () => import("./portal/UnsubscribePage.js"),
+      (m) => m.UnsubscribePage,
+    ),
+  },
+  {
     path: "/portal",
     ...screen(
       () => import("./portal/PortalShell.js"),

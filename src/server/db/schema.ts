@@ -166,6 +166,8 @@ export const contacts = pgTable(
     email: text("email"),
     portalStatus: portalStatus("portal_status").notNull().default("none"),
     userId: text("user_id").references(() => user.id, { onDelete: "set null" }),
+    /** E-mails about new messages; the contact turns them off by unsubscribing or in the portal. */
+    messageEmails: boolean("message_emails").notNull().default(true),
     removedAt: timestamp("removed_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -407,6 +409,8 @@ export const mailOutbox = pgTable(
     subject: text("subject").notNull(),
     textBody: text("text_body").notNull(),
     htmlBody: text("html_body").notNull(),
+    /** Extra headers, such as `List-Unsubscribe` on message e-mails. */
+    headers: jsonb("headers").$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
     attempts: integer("attempts").notNull().default(0),

@@ -67,6 +67,13 @@ export function addEndpointRoute<Name extends EndpointName>(
   name: Name,
   options: EndpointRouteOptions<Endpoints[Name]>,
 ) {
-  const { method, path } = endpoints[name];
-  app.route({ ...options, method, url: path, schema: routeSchemaOf(name) } as RouteOptions);
+  const endpoint: Endpoint = endpoints[name];
+  const config = endpoint.crossSite ? { ...options.config, allowCrossSite: true } : options.config;
+  app.route({
+    ...options,
+    config,
+    method: endpoint.method,
+    url: endpoint.path,
+    schema: routeSchemaOf(name),
+  } as RouteOptions);
 }

@@ -15,6 +15,7 @@ const publicPages = [
   /^\/portal\/invitation\/[^/]+$/,
   /^\/team\/invitation\/[^/]+$/,
   /^\/setup$/,
+  /^\/unsubscribe\/[^/]+$/,
 ];
 
 type PageDecision = { redirect: string } | { serve: true };

@@ -62,6 +62,8 @@ async function scene() {
   ) =>
     sendNewMessageDigests(db, {
       publicUrl: t.config.publicUrl,
+      secret: t.config.authSecret,
+      delaySeconds: 300,
       now: minutesLater === null ? undefined : minutesFromNow(minutesLater),
       firmIds: [firm.id, ...(more.alsoFirms ?? [])],
       ...more,
@@ -130,8 +132,8 @@ describe("the new-messages e-mail", () => {
     expect(mail?.textBody).toContain("- Olivia Owner: Your tax return is ready to sign");
     expect(mail?.textBody).toContain(`Read and reply: ${link}`);
     expect(mail?.htmlBody).toContain(`<a href="${link}"`);
-    expect(mail?.htmlBody).toContain(
-      "<strong>Olivia Owner</strong>: Your tax return is ready to sign",
+    expect(mail?.htmlBody).toMatch(
+      /<strong>Olivia Owner<\/strong><div[^>]*><p[^>]*>Your tax return is ready to sign<\/p>/,
     );
     // The firm owner reads it in the outbox like any other mail; staff get none themselves.
     const outbox = await t.request({ method: "GET", url: "/api/outbox", cookie: s.staffCookie });
@@ -215,6 +217,14 @@ describe("the new-messages e-mail", () => {
 
     expect(await s.digest(6)).toEqual({ mailed: 1 });
     expect(await digestsTo(s.dana)).toHaveLength(1);
+  });
+
+  it("waits as long as EMAIL_DELAY_SECONDS says", async () => {
+    const s = await scene();
+    await s.say("Quick news");
+    const oneMinute = { delaySeconds: 60 };
+    expect(await s.digest(0.5, oneMinute)).toEqual({ mailed: 0 });
+    expect(await s.digest(1.5, oneMinute)).toEqual({ mailed: 1 });
   });
 
   it("never tells twice about the same messages, and tells again about newer ones", async () => {
@@ -425,6 +435,8 @@ describe("the digest scheduler", () => {
     const scheduler = startDigestScheduler({
       db: t.database.db,
       publicUrl: t.config.publicUrl,
+      secret: t.config.authSecret,
+      delaySeconds: 300,
       log: t.app.log,
       intervalMs: 20,
       firmIds: [s.firm.id],

@@ -1,11 +1,12 @@
 /**
  * The new-messages e-mail (DESIGN §2): a contact is e-mailed about new messages only if they have
- * not read them in the portal within 5 minutes, and one e-mail covers everything from those
- * 5 minutes. Internal notes are never e-mailed to contacts.
+ * not read them in the portal within the delay (`EMAIL_DELAY_SECONDS`, 5 minutes by default), and
+ * one e-mail covers everything from that time. Internal notes are never e-mailed to contacts, and a
+ * contact who unsubscribed gets none.
  *
  * "New" for a contact is, in each thread they see, every public message after both their read
  * cursor and what they were already told about (`notified_seq`, in the same public numbering),
- * not written by them. Once the oldest of these has waited `delayMinutes` unread, one e-mail
+ * not written by them. Once the oldest of these has waited `delaySeconds` unread, one e-mail
  * covers all of them, and `notified_seq` moves past them in the same transaction. The next e-mail
  * waits for the next message to wait that long, so a busy thread sends at most one e-mail per
  * delay, never one per run.
@@ -13,6 +14,7 @@
 import { and, asc, eq, gt, inArray, isNotNull, lte, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { FastifyBaseLogger } from "fastify";
+import type { RichTextDoc } from "../../shared/rich-text/document.js";
 import type { Database } from "../db/connect.js";
 import {
   clients,
@@ -27,14 +29,19 @@ import {
 import { messageViewColumns } from "../messaging/messages.queries.js";
 import { contactConversations, hasPortalAccess, publicMessages } from "../messaging/visibility.js";
 import { enqueueMail } from "./outbox.js";
+import { renderRichTextForMail } from "./rich-text-mail.js";
 import { type DigestConversation, newMessagesMail } from "./templates.js";
+import { unsubscribeLinks } from "./unsubscribe.js";
 
 export type DigestOptions = {
   /** The app's public address, for the links in the e-mail. */
   publicUrl: string;
-  /** The moment "5 minutes ago" is counted from; the database's clock when absent. */
+  /** Signs the unsubscribe link each e-mail carries. */
+  secret: string;
+  /** The moment the delay is counted back from; the database's clock when absent. */
   now?: Date;
-  delayMinutes?: number;
+  /** How long a message waits unread before it is e-mailed (`EMAIL_DELAY_SECONDS`). */
+  delaySeconds: number;
   /** Only these firms' contacts (every firm when absent). */
   firmIds?: string[];
 };
@@ -52,7 +59,7 @@ export async function sendNewMessageDigests(
 ): Promise<{ mailed: number }> {
   let mailed = 0;
   for (const digest of await dueDigests(db, options)) {
-    if (await claimAndEnqueue(db, digest)) mailed += 1;
+    if (await claimAndEnqueue(db, digest, options)) mailed += 1;
   }
   return { mailed };
 }
@@ -63,7 +70,7 @@ export async function sendNewMessageDigests(
  */
 async function dueRows(db: Database, options: DigestOptions) {
   const now = options.now ? sql`${options.now.toISOString()}::timestamptz` : sql`now()`;
-  const cutoff = sql`${now} - make_interval(mins => ${options.delayMinutes ?? 5})`;
+  const cutoff = sql`${now} - make_interval(secs => ${options.delaySeconds})`;
   const toldOrRead = sql`greatest(coalesce(${readCursors.lastReadSeq}, 0), coalesce(${readCursors.notifiedSeq}, 0))`;
   const perThread = sql`partition by ${recipient.id}, ${conversations.id}`;
 
@@ -84,7 +91,7 @@ async function dueRows(db: Database, options: DigestOptions) {
       notifiedSeq: sql<number>`coalesce(${readCursors.notifiedSeq}, 0)`.as("notified_seq"),
       publicSeq: sql<number>`${messages.publicSeq}`.as("public_seq"),
       authorName: messageViewColumns.authorName.as("author_name"),
-      bodyText: sql<string>`left(${messages.bodyText}, ${PREVIEW_CHARS * 4})`.as("body_text"),
+      body: sql<RichTextDoc>`${messages.body}`.as("body"),
       newestFirst:
         sql<number>`(row_number() over (${perThread} order by ${messages.publicSeq} desc))::int`.as(
           "newest_first",
@@ -127,6 +134,7 @@ async function dueRows(db: Database, options: DigestOptions) {
       and(
         hasPortalAccess(recipient),
         isNotNull(recipient.email),
+        eq(recipient.messageEmails, true),
         options.firmIds ? inArray(recipient.firmId, options.firmIds) : undefined,
         // Threads with nothing new are skipped before their messages are looked at.
         gt(conversations.lastPublicSeq, toldOrRead),
@@ -148,7 +156,7 @@ async function dueRows(db: Database, options: DigestOptions) {
       lastReadSeq: pending.lastReadSeq,
       notifiedSeq: pending.notifiedSeq,
       authorName: pending.authorName,
-      bodyText: pending.bodyText,
+      body: pending.body,
       count: pending.count,
       newestSeq: pending.newestSeq,
     })
@@ -207,21 +215,12 @@ async function dueDigests(db: Database, options: DigestOptions): Promise<Contact
       };
       digest.threads.push(thread);
     }
-    thread.previews.push({ authorName: row.authorName, text: shorten(row.bodyText) });
+    thread.previews.push({
+      authorName: row.authorName,
+      body: renderRichTextForMail(row.body, { maxChars: PREVIEW_CHARS }),
+    });
   }
   return [...digests.values()];
-}
-
-/** The first characters of a message on one line, for a preview. */
-function shorten(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  if (flat === "") return "(no text)";
-  const chars = Array.from(flat);
-  if (chars.length <= PREVIEW_CHARS) return flat;
-  return `${chars
-    .slice(0, PREVIEW_CHARS - 1)
-    .join("")
-    .trimEnd()}…`;
 }
 
 class AlreadyClaimed extends Error {}
@@ -232,7 +231,11 @@ class AlreadyClaimed extends Error {}
  * e-mail. A second process running at the same moment finds a cursor that moved, and writes
  * nothing; so does a contact who read the thread meanwhile (the next run looks again).
  */
-async function claimAndEnqueue(db: Database, digest: ContactDigest): Promise<boolean> {
+async function claimAndEnqueue(
+  db: Database,
+  digest: ContactDigest,
+  options: DigestOptions,
+): Promise<boolean> {
   // The same lock order in every process, so two claims for one contact cannot deadlock.
   const threads = [...digest.threads].sort((a, b) =>
     a.conversationId.localeCompare(b.conversationId),
@@ -269,6 +272,11 @@ async function claimAndEnqueue(db: Database, digest: ContactDigest): Promise<boo
           firmName: digest.firmName,
           clientName: digest.clientName,
           conversations: digest.threads,
+          unsubscribe: unsubscribeLinks({
+            publicUrl: options.publicUrl,
+            secret: options.secret,
+            contactId: digest.contactId,
+          }),
         }),
       });
     });

@@ -31,6 +31,7 @@ export async function enqueueMail(
     subject: mail.content.subject,
     textBody: mail.content.text,
     htmlBody: mail.content.html,
+    headers: mail.content.headers ?? {},
   });
 }
 

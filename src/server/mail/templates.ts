@@ -1,12 +1,14 @@
-/** A rendered e-mail: plain text for every client, HTML for those that show it. */
-export type MailContent = { subject: string; text: string; html: string };
+import { escapeHtml } from "./escape-html.js";
+import type { MailBody } from "./rich-text-mail.js";
 
-const escapeHtml = (value: string) =>
-  value.replace(
-    /[&<>"']/g,
-    (char) =>
-      ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char,
-  );
+/** A rendered e-mail: plain text for every client, HTML for those that show it. */
+export type MailContent = {
+  subject: string;
+  text: string;
+  html: string;
+  /** Headers beyond the usual, such as `List-Unsubscribe`. */
+  headers?: Record<string, string>;
+};
 
 function layout(paragraphs: string[], action: { label: string; url: string }): string {
   const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n");
@@ -65,7 +67,7 @@ export type DigestConversation = {
   url: string;
   count: number;
   /** The newest messages, oldest first, each already shortened. */
-  previews: { authorName: string; text: string }[];
+  previews: { authorName: string; body: MailBody }[];
 };
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -76,11 +78,13 @@ export function newMessagesMail(input: {
   firmName: string;
   clientName: string;
   conversations: DigestConversation[];
+  unsubscribe: { pageUrl: string; headers: Record<string, string> };
 }): MailContent {
   const total = input.conversations.reduce((sum, conversation) => sum + conversation.count, 0);
   const greeting = `Hello ${input.contactName},`;
   const intro = `You have ${plural(total, "new message")} in your client portal with ${input.firmName} (${input.clientName}) that you have not read yet.`;
   const footer = "You get this e-mail because these messages were not read in the portal.";
+  const unsubscribeLine = `Stop e-mails about new messages from ${input.firmName}:`;
   const hidden = (conversation: DigestConversation) =>
     conversation.count - conversation.previews.length;
   const heading = (conversation: DigestConversation) =>
@@ -92,27 +96,28 @@ export function newMessagesMail(input: {
       ...(hidden(conversation) > 0
         ? [`(${plural(hidden(conversation), "earlier message")} not shown)`]
         : []),
-      ...conversation.previews.map((preview) => `- ${preview.authorName}: ${preview.text}`),
+      ...conversation.previews.map(
+        (preview) => `- ${preview.authorName}: ${indent(preview.body.text, "  ")}`,
+      ),
       `Read and reply: ${conversation.url}`,
     ].join("\n"),
   );
   const htmlSections = input.conversations.map(
     (conversation) => `<h3 style="margin:24px 0 8px">${escapeHtml(heading(conversation))}</h3>
-${hidden(conversation) > 0 ? `<p style="color:#475569;font-size:13px">${escapeHtml(`${plural(hidden(conversation), "earlier message")} not shown`)}</p>\n` : ""}<ul>
-${conversation.previews.map((preview) => `<li><strong>${escapeHtml(preview.authorName)}</strong>: ${escapeHtml(preview.text)}</li>`).join("\n")}
-</ul>
+${hidden(conversation) > 0 ? `<p style="color:#475569;font-size:13px">${escapeHtml(`${plural(hidden(conversation), "earlier message")} not shown`)}</p>\n` : ""}${conversation.previews.map((preview) => `<div style="margin:0 0 12px"><strong>${escapeHtml(preview.authorName)}</strong><div style="padding-left:12px;border-left:3px solid #e2e8f0">${preview.body.html}</div></div>`).join("\n")}
 <p><a href="${escapeHtml(conversation.url)}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Read and reply</a></p>
 <p style="color:#475569;font-size:13px">Or open this link: ${escapeHtml(conversation.url)}</p>`,
   );
   return {
     subject: `${plural(total, "new message")} in your portal with ${input.firmName}`,
-    text: `${[greeting, intro, ...textSections, footer].join("\n\n")}\n`,
+    text: `${[greeting, intro, ...textSections, footer, `${unsubscribeLine} ${input.unsubscribe.pageUrl}`].join("\n\n")}\n`,
     html: `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#0f172a">
 <p>${escapeHtml(greeting)}</p>
 <p>${escapeHtml(intro)}</p>
 ${htmlSections.join("\n")}
-<p style="color:#475569;font-size:13px">${escapeHtml(footer)}</p>
+<p style="color:#475569;font-size:13px">${escapeHtml(footer)} <a href="${escapeHtml(input.unsubscribe.pageUrl)}">${escapeHtml(unsubscribeLine.replace(/:$/, ""))}</a></p>
 </body></html>`,
+    headers: input.unsubscribe.headers,
   };
 }
 
@@ -138,3 +143,6 @@ export function staffInvitationMail(input: {
     html: layout(lines, { label: "Accept invitation", url: input.url }),
   };
 }
+
+/** Every line after the first starts with `prefix`, so a preview of several lines stays under its author. */
+const indent = (text: string, prefix: string) => text.split("\n").join(`\n${prefix}`);

@@ -32,6 +32,7 @@ export function startMailWorker(input: {
           subject: mail.subject,
           text: mail.textBody,
           html: mail.htmlBody,
+          headers: mail.headers,
         });
         await markMailSent(input.db, mail.id);
       } catch (error) {

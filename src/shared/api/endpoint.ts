@@ -48,6 +48,11 @@ export type Endpoint = {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /**
+   * Takes state-changing requests from other sites (no Origin check): it uses no cookie, only the
+   * token in its path, as mail clients posting a one-click unsubscribe (RFC 8058) need.
+   */
+  crossSite?: true;
   /** The request is `multipart/form-data` with one file in the field `file`, instead of a JSON body. */
   upload?: true;
   responses: { [Status in SuccessStatus]?: z.ZodType };

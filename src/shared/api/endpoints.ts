@@ -1,6 +1,7 @@
 import { clientEndpoints } from "./clients.js";
 import type { Endpoint } from "./endpoint.js";
 import { fileEndpoints } from "./files.js";
+import { mailPreferenceEndpoints } from "./mail-preferences.js";
 import { messagingEndpoints, portalMessagingEndpoints } from "./messaging.js";
 import { outboxEndpoints } from "./outbox.js";
 import { invitationEndpoints } from "./portal.js";
@@ -17,6 +18,7 @@ export const endpoints = {
   ...clientEndpoints,
   ...invitationEndpoints,
   ...outboxEndpoints,
+  ...mailPreferenceEndpoints,
   ...messagingEndpoints,
   ...portalMessagingEndpoints,
   ...fileEndpoints,

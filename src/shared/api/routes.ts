@@ -30,6 +30,17 @@ export const routes = {
   requestInvitationRenewal: { method: "POST", path: "/api/portal/invitations/:token/renewal" },
 
   listOutbox: { method: "GET", path: "/api/outbox" },
+  getMailSubscription: { method: "GET", path: "/api/mail-subscriptions/:token" },
+  updateMailSubscription: { method: "PUT", path: "/api/mail-subscriptions/:token" },
+  unsubscribeOneClick: { method: "POST", path: "/api/mail-subscriptions/:token/unsubscribe" },
+  getPortalMailPreferences: {
+    method: "GET",
+    path: "/api/portal/clients/:clientId/mail-preferences",
+  },
+  updatePortalMailPreferences: {
+    method: "PUT",
+    path: "/api/portal/clients/:clientId/mail-preferences",
+  },
 
   listStaff: { method: "GET", path: "/api/team/staff" },
   inviteStaff: { method: "POST", path: "/api/team/invitations" },
