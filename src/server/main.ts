@@ -58,7 +58,7 @@ async function main() {
       `Staff sign in at ${url}/ and contacts at ${url}/portal`,
       config.smtpUrl
         ? "E-mail is sent over SMTP_URL."
-        : "No SMTP_URL: e-mail stays in the Outbox page (firm owners).",
+        : "No SMTP_URL: e-mail stays in the Outbox page (owners and admins).",
       "",
       ...startNotes({ demoData: config.demoData, demoDataHere, setupToken, url }),
     ].join("\n"),

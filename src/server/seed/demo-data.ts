@@ -155,7 +155,7 @@ async function insertDemoData(tx: Transaction, passwordHash: string): Promise<vo
 /** Removes every row of every table, keeping the schema. */
 export async function clearAllData(db: Database): Promise<void> {
   await db.execute(
-    'truncate table "firms", "user", "session", "account", "verification", "rate_limit", "mail_outbox" cascade',
+    'truncate table "firms", "user", "session", "account", "verification", "rate_limit", "mail_outbox", "setup_links" cascade',
   );
 }
 
