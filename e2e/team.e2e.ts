@@ -167,7 +167,7 @@ describe("a firm adopts Portico", () => {
     await page.getByRole("heading", { name: "Portico is set up" }).waitFor();
     await expectNoAxeViolations(page, "setup after it is done");
     expect([...owner.problems, ...teammate.problems]).toEqual([]);
-  });
+  }, 180_000);
 });
 
 describe("the start banner", () => {
