@@ -26,6 +26,8 @@ import { messagingRoutes } from "./messaging/messaging.routes.js";
 import { portalMessagingRoutes } from "./messaging/portal.routes.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { REALTIME_MAX_FRAME_BYTES, realtimeRoutes } from "./realtime/realtime.routes.js";
+import { setupRoutes } from "./team/setup.routes.js";
+import { teamRoutes } from "./team/team.routes.js";
 
 export type AppDeps = {
   config: Config;
@@ -156,6 +158,8 @@ export async function buildApp({
   await app.register(portalMessagingRoutes);
   await app.register(realtimeRoutes);
   await app.register(fileRoutes);
+  await app.register(teamRoutes);
+  await app.register(setupRoutes);
   await servePages(app, webDir);
 
   app.setNotFoundHandler((request, reply) => {

@@ -115,3 +115,16 @@ describe("file configuration", () => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(name);
   });
 });
+
+describe("DEMO_DATA", () => {
+  it("is on for the embedded database and off with DATABASE_URL, unless told", () => {
+    const postgres = { ...base, DATABASE_URL: "postgres://db.example/portico" };
+    expect(loadConfig(base).demoData).toBe(true);
+    expect(loadConfig(postgres).demoData).toBe(false);
+    expect(loadConfig({ ...base, DEMO_DATA: "false" }).demoData).toBe(false);
+    expect(loadConfig({ ...postgres, DEMO_DATA: "true" }).demoData).toBe(true);
+    expect(() => loadConfig({ ...base, DEMO_DATA: "yes" })).toThrow(
+      /DEMO_DATA: must be true or false/,
+    );
+  });
+});

@@ -99,6 +99,10 @@ const envSchema = z.object({
     .enum(["true", "false"], "must be true or false")
     .transform((value) => value === "true")
     .optional(),
+  DEMO_DATA: z
+    .enum(["true", "false"], "must be true or false")
+    .transform((value) => value === "true")
+    .optional(),
 });
 
 /** Where uploaded files live: a directory (the default, under DATA_DIR) or an S3-compatible bucket. */
@@ -137,6 +141,11 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   attachmentMaxBytes: number;
   fileStorage: FileStorageConfig;
+  /**
+   * Whether an empty database gets the demo firms (public passwords). On by default only on the
+   * embedded database, so the quick start shows the demo and a PostgreSQL install starts empty.
+   */
+  demoData: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -175,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     attachmentMaxBytes: values.ATTACHMENT_MAX_MB * 1024 * 1024,
     fileStorage: fileStorageFrom(values, dataDir),
+    demoData: values.DEMO_DATA ?? values.DATABASE_URL === undefined,
   };
 }
 

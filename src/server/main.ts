@@ -7,12 +7,18 @@ import { startDigestScheduler } from "./mail/new-messages-digest.js";
 import { startMailWorker } from "./mail/worker.js";
 import { createMemoryEventBus } from "./realtime/event-bus.js";
 import { createRedisEventBus } from "./realtime/redis-event-bus.js";
-import { demoSignIns, seedDemoDataOnStart } from "./seed/demo-data.js";
+import { demoSignIns, hasDemoData, seedDemoDataOnStart } from "./seed/demo-data.js";
+import { createSetupLink, setupUrl } from "./team/setup.service.js";
 
 async function main() {
   const config = loadConfig();
   const database = await openDatabase(databaseTargetFor(config));
-  const hasDemoData = await seedDemoDataOnStart(database.db, (message) => console.warn(message));
+  const warn = (message: string) => console.warn(message);
+  const demoDataHere = config.demoData
+    ? await seedDemoDataOnStart(database.db, warn)
+    : await hasDemoData(database.db);
+  // While there is no firm, each start prints a fresh one-time link that creates the first one.
+  const setupToken = await createSetupLink(database.db);
 
   // Several server processes share events through Redis; one process needs nothing outside.
   const bus = config.redisUrl ? await createRedisEventBus(config.redisUrl) : createMemoryEventBus();
@@ -52,9 +58,9 @@ async function main() {
       `Staff sign in at ${url}/ and contacts at ${url}/portal`,
       config.smtpUrl
         ? "E-mail is sent over SMTP_URL."
-        : "No SMTP_URL: e-mail stays in the Outbox page (firm owners).",
+        : "No SMTP_URL: e-mail stays in the Outbox page (owners and admins).",
       "",
-      ...(hasDemoData ? ["Demo sign-ins (password: demo-password):", ...demoSignIns(), ""] : []),
+      ...startNotes({ demoData: config.demoData, demoDataHere, setupToken, url }),
     ].join("\n"),
   );
 
@@ -79,6 +85,39 @@ async function main() {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** What the start banner says about demo data and, on a new install, how to set it up. */
+function startNotes(input: {
+  demoData: boolean;
+  demoDataHere: boolean;
+  setupToken: string | null;
+  url: string;
+}): string[] {
+  const notes: string[] = [];
+  if (input.demoDataHere) {
+    notes.push(
+      input.demoData
+        ? "Demo data: on (DEMO_DATA=true). Its passwords are public: never put real clients here."
+        : "Warning: this database holds the demo data, whose passwords are public, although DEMO_DATA=false.",
+      "For a real install, start with DEMO_DATA=false on an empty DATA_DIR (or an empty DATABASE_URL).",
+      "",
+      "Demo sign-ins (password: demo-password):",
+      ...demoSignIns(),
+      "",
+    );
+  } else {
+    notes.push(`Demo data: off (DEMO_DATA=${input.demoData}).`, "");
+  }
+  if (input.setupToken) {
+    notes.push(
+      "No firm yet. Open this one-time link to create your firm and its owner:",
+      `  ${setupUrl(input.url, input.setupToken)}`,
+      "(A new link is printed at each start until the firm exists; earlier ones keep working.)",
+      "",
+    );
+  }
+  return notes;
 }
 
 main().catch((error: unknown) => {

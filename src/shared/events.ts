@@ -13,6 +13,8 @@ export type ServerEvents = {
   "contact.changed": { clientId: string; contactId: string };
   /** Sent to the reader's own sockets, so badges agree across their tabs. */
   "conversation.read": { clientId: string; conversationId: string; lastReadSeq: number };
+  /** Staff only: someone joined, left or changed role, or the firm was renamed. */
+  "team.changed": { firmId: string };
 };
 
 export type ServerEventName = keyof ServerEvents;

@@ -75,6 +75,20 @@ const screens: RouteObject[] = [
     ),
   },
   {
+    path: "/setup",
+    ...screen(
+      () => import("./team/SetupPage.js"),
+      (m) => m.SetupPage,
+    ),
+  },
+  {
+    path: "/team/invitation/:token",
+    ...screen(
+      () => import("./team/StaffInvitationPage.js"),
+      (m) => m.StaffInvitationPage,
+    ),
+  },
+  {
     path: "/unsubscribe/:token",
     ...screen(
       () => import("./portal/UnsubscribePage.js"),
@@ -123,6 +137,13 @@ const screens: RouteObject[] = [
         ...screen(
           () => import("./staff/AccountPage.js"),
           (m) => m.AccountPage,
+        ),
+      },
+      {
+        path: "/team",
+        ...screen(
+          () => import("./team/TeamPage.js"),
+          (m) => m.TeamPage,
         ),
       },
       {

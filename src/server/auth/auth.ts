@@ -1,5 +1,6 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError } from "better-auth/api";
 import { magicLink } from "better-auth/plugins";
 import type { FastifyBaseLogger } from "fastify";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../shared/api/session.js";
@@ -13,6 +14,7 @@ import type { EventBus } from "../realtime/event-bus.js";
 import { markAddressProven } from "./accounts.js";
 import { accountRules } from "./auth-rules.js";
 import { resetPageOf, sendPasswordReset, sendPortalSignInLink } from "./portal-mail.js";
+import { isDeactivatedStaff } from "./staff-status.js";
 import { twoFactorSignIn } from "./two-factor.js";
 
 /** Header the server sets from Fastify's resolved `req.ip`; a value sent by a client is overwritten. */
@@ -107,7 +109,20 @@ export function createAuth({
     databaseHooks: {
       // Every way Better Auth ends a session (sign-out, password change or reset, proving an
       // address) closes that session's open sockets on every process.
-      session: { delete: { after: (ended) => announceAccessEnded(bus, ended.userId) } },
+      session: {
+        // A deactivated teammate gets no session, whichever way they sign in.
+        create: {
+          before: async (started) => {
+            if (await isDeactivatedStaff(db, started.userId)) {
+              throw new APIError("FORBIDDEN", {
+                code: "ACCOUNT_DEACTIVATED",
+                message: "Your firm has deactivated this sign-in. Ask an owner or admin.",
+              });
+            }
+          },
+        },
+        delete: { after: (ended) => announceAccessEnded(bus, ended.userId) },
+      },
     },
     rateLimit: {
       enabled: true,

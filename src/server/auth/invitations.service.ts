@@ -1,10 +1,11 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { InvitationState } from "../../shared/api/portal.js";
 import type { Database, Queryable } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { contacts, firms, portalInvitations, user } from "../db/schema.js";
 import { AppError } from "../http/errors.js";
 import { createPasswordUser, hashPassword } from "./accounts.js";
+import { invitationNoLongerWorks, spendInvitationLink } from "./invitation-links.js";
 import type { ContactPrincipal } from "./principal.js";
 import { hashLinkToken } from "./tokens.js";
 
@@ -66,8 +67,7 @@ export async function describeInvitation(db: Database, token: string): Promise<I
   };
 }
 
-const linkNoLongerWorks = () =>
-  new AppError("invitation_unavailable", 410, "This invitation link no longer works.");
+const linkNoLongerWorks = invitationNoLongerWorks;
 
 /** Staff and contacts get the same answer: the page learns only that a sign-in is needed. */
 const signInToAccept = () =>
@@ -96,21 +96,8 @@ async function usableInvitation(db: Database, token: string) {
  * makes a double submit accept once.
  */
 async function spendInvitation(tx: Queryable, token: string) {
-  const [spent] = await tx
-    .update(portalInvitations)
-    .set({ usedAt: sql`now()` })
-    .where(
-      and(
-        eq(portalInvitations.tokenHash, hashLinkToken(token)),
-        isNull(portalInvitations.usedAt),
-        gt(portalInvitations.expiresAt, sql`now()`),
-      ),
-    )
-    .returning({
-      contactId: portalInvitations.contactId,
-      firmCanReadLink: portalInvitations.firmCanReadLink,
-    });
-  if (!spent) throw linkNoLongerWorks();
+  const spent = await spendInvitationLink(tx, token);
+  if (!spent.contactId) throw linkNoLongerWorks();
   const [contact] = await tx
     .select({
       id: contacts.id,

@@ -66,7 +66,11 @@ export async function sendPasswordReset(
   url: string,
 ) {
   if (person.kind !== "staff") return sendPortalPasswordReset(db, person.email, url);
-  const [member] = await db.select({ id: staff.id }).from(staff).where(eq(staff.userId, person.id));
+  // A deactivated member gets no reset link: they may not sign in at all.
+  const [member] = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(and(eq(staff.userId, person.id), isNull(staff.deactivatedAt)));
   if (!member) return;
   await enqueueMail(db, {
     firmId: null,

@@ -1,5 +1,5 @@
 import { fromNodeHeaders } from "better-auth/node";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Database } from "../db/connect.js";
 import { clients, contacts, firms, staff, user } from "../db/schema.js";
@@ -48,7 +48,8 @@ export async function resolvePrincipal(
     .from(staff)
     .innerJoin(firms, eq(firms.id, staff.firmId))
     .innerJoin(user, eq(user.id, staff.userId))
-    .where(eq(staff.userId, found.user.id));
+    // A deactivated member's sessions are deleted; this also refuses one that slipped through.
+    .where(and(eq(staff.userId, found.user.id), isNull(staff.deactivatedAt)));
   if (!member) return null;
   const { requireTwoFactor, twoFactorEnabled, ...rest } = member;
   return {

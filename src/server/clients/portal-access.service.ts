@@ -1,7 +1,13 @@
-import { and, count, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Contact } from "../../shared/api/clients.js";
+import {
+  checkInvitationLimits,
+  INVITATIONS_PER_INVITEE_PER_HOUR,
+  invitationsInLastHour,
+  issueInvitationLink,
+} from "../auth/invitation-links.js";
 import type { StaffPrincipal } from "../auth/principal.js";
-import { createLinkToken, hashLinkToken } from "../auth/tokens.js";
+import { hashLinkToken } from "../auth/tokens.js";
 import type { Database, Queryable } from "../db/connect.js";
 import { contacts, firms, portalInvitations } from "../db/schema.js";
 import { AppError, notFound } from "../http/errors.js";
@@ -12,11 +18,6 @@ import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
 import { endPortalAccess, retirePendingInvitations } from "./access-ending.js";
 import { contactColumns, formerContact, scopedContact } from "./contacts.service.js";
-
-export const INVITATION_DAYS = 7;
-/** Invitations are e-mails sent in the firm's name: bounded per sender and per recipient. */
-const INVITATIONS_PER_STAFF_PER_HOUR = 30;
-const INVITATIONS_PER_CONTACT_PER_HOUR = 5;
 
 async function findContact(
   db: Queryable,
@@ -36,14 +37,6 @@ function toContact({ userId: _userId, ...contact }: Contact & { userId: string |
   return contact;
 }
 
-async function invitationsSince(db: Queryable, where: ReturnType<typeof eq>) {
-  const [row] = await db
-    .select({ sent: count() })
-    .from(portalInvitations)
-    .where(and(where, gt(portalInvitations.createdAt, sql`now() - interval '1 hour'`)));
-  return row?.sent ?? 0;
-}
-
 /**
  * Where invitation links go: by SMTP, or (without a server) left in the firm's outbox for the
  * firm to pass on, in which case accepting the link proves nothing about the address.
@@ -61,17 +54,14 @@ async function issueInvitation(
     mail: InvitationMailing;
   },
 ) {
-  const { token, hash } = createLinkToken();
   const firmCanReadLink = !input.mail.smtpConfigured;
   await db.transaction(async (tx) => {
     await retirePendingInvitations(tx, input.contact.id);
-    await tx.insert(portalInvitations).values({
+    const { token } = await issueInvitationLink(tx, {
       firmId: input.firmId,
-      contactId: input.contact.id,
-      tokenHash: hash,
       invitedByStaffId: input.inviter.staffId,
-      expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})`,
       firmCanReadLink,
+      invitee: { contactId: input.contact.id },
     });
     await tx
       .update(contacts)
@@ -118,8 +108,8 @@ export async function renewExpiredInvitation(db: Database, mail: InvitationMaili
     );
   if (!expired?.email || expired.status !== "invited") return;
   if (
-    (await invitationsSince(db, eq(portalInvitations.contactId, expired.contactId))) >=
-    INVITATIONS_PER_CONTACT_PER_HOUR
+    (await invitationsInLastHour(db, eq(portalInvitations.contactId, expired.contactId))) >=
+    INVITATIONS_PER_INVITEE_PER_HOUR
   ) {
     return;
   }
@@ -170,14 +160,10 @@ export async function inviteContact(
   if (contact.portalStatus === "active") {
     throw new AppError("already_active", 409, `${contact.name} already has portal access.`);
   }
-  if (
-    (await invitationsSince(db, eq(portalInvitations.invitedByStaffId, principal.staffId))) >=
-      INVITATIONS_PER_STAFF_PER_HOUR ||
-    (await invitationsSince(db, eq(portalInvitations.contactId, contact.id))) >=
-      INVITATIONS_PER_CONTACT_PER_HOUR
-  ) {
-    throw new AppError("rate_limited", 429, "Too many invitations for now. Try again in an hour.");
-  }
+  await checkInvitationLimits(db, {
+    inviterStaffId: principal.staffId,
+    invitee: eq(portalInvitations.contactId, contact.id),
+  });
   await issueInvitation(db, {
     firmId: principal.firmId,
     firmName: principal.firmName,

@@ -278,7 +278,7 @@ describe("inviting a contact", () => {
     expect((await portal.invite(client.id, lastOne.id, await newInviter())).statusCode).toBe(200);
   });
 
-  it("shows the outbox to owners only, and only their own firm's mail", async () => {
+  it("shows the outbox to owners and admins only, and only their own firm's mail", async () => {
     const client = await newClient();
     const contact = await newContact(client);
     await invited(client, contact, await newInviter());
@@ -286,7 +286,10 @@ describe("inviting a contact", () => {
     const asMember = await t.request({ method: "GET", url: "/api/outbox", cookie: memberCookie });
     expect(asMember.statusCode).toBe(403);
     expect(asMember.json()).toEqual({
-      error: { code: "forbidden", message: "Only the firm's owner can read its outbox." },
+      error: {
+        code: "forbidden",
+        message: "Only the firm's owners and admins can read its outbox.",
+      },
     });
 
     const ours = await outbox();

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -136,10 +137,21 @@ export const staff = pgTable(
       .unique()
       .references(() => user.id, { onDelete: "cascade" }),
     role: staffRole("role").notNull().default("member"),
+    /** Set while the member is deactivated: no sign-in, no mentions; their messages keep their name. */
+    deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (table) => [index("staff_firm_id_idx").on(table.firmId)],
 );
+
+/**
+ * One-time links that create the first firm of an install, printed in the server's output while
+ * the database has no firm; only their hashes are stored, and every one dies with the first firm.
+ */
+export const setupLinks = pgTable("setup_links", {
+  tokenHash: text("token_hash").primaryKey(),
+  createdAt: createdAt(),
+});
 
 export const clients = pgTable(
   "clients",
@@ -348,7 +360,11 @@ export const attachments = pgTable(
 
 // --- Portal access and mail ---
 
-/** A single-use invitation link for a contact; only a hash of its token is stored. */
+/**
+ * A single-use invitation link, for a contact (to the portal: `contactId`) or for a new teammate
+ * (`staffName`, `staffEmail`, `staffRole`); only a hash of its token is stored. Both kinds share
+ * the one mechanism: expiry, single use, hourly limits, retiring on resend or revoke.
+ */
 export const portalInvitations = pgTable(
   "portal_invitations",
   {
@@ -356,9 +372,10 @@ export const portalInvitations = pgTable(
     firmId: uuid("firm_id")
       .notNull()
       .references(() => firms.id, { onDelete: "cascade" }),
-    contactId: uuid("contact_id")
-      .notNull()
-      .references(() => contacts.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    staffName: text("staff_name"),
+    staffEmail: text("staff_email"),
+    staffRole: staffRole("staff_role"),
     tokenHash: text("token_hash").notNull().unique(),
     invitedByStaffId: uuid("invited_by_staff_id").references(() => staff.id, {
       onDelete: "set null",
@@ -370,9 +387,23 @@ export const portalInvitations = pgTable(
      * accepting it proves nothing about who holds the address.
      */
     firmCanReadLink: boolean("firm_can_read_link").notNull().default(true),
+    /** Replaced by a newer link or revoked: the token no longer works, the row still counts. */
+    retiredAt: timestamp("retired_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (table) => [index("portal_invitations_contact_idx").on(table.contactId)],
+  (table) => [
+    index("portal_invitations_contact_idx").on(table.contactId),
+    // A teammate has at most one pending invitation per firm.
+    uniqueIndex("portal_invitations_pending_staff_unique")
+      .on(table.firmId, sql`lower(${table.staffEmail})`)
+      .where(
+        sql`${table.staffEmail} is not null and ${table.usedAt} is null and ${table.retiredAt} is null`,
+      ),
+    check(
+      "portal_invitations_one_invitee",
+      sql`(${table.contactId} is null) = (${table.staffEmail} is not null and ${table.staffName} is not null and ${table.staffRole} is not null)`,
+    ),
+  ],
 );
 
 export const mailKind = pgEnum("mail_kind", [

@@ -19,6 +19,11 @@ import {
   portalClientSchema,
   staffSessionSchema,
 } from "../../shared/api/session.js";
+import {
+  pendingStaffInvitationSchema,
+  staffInvitationStateSchema,
+  staffMemberSchema,
+} from "../../shared/api/team.js";
 import { apiErrorSchema } from "../../shared/errors.js";
 import { richTextDocSchema } from "../../shared/rich-text/document.js";
 
@@ -41,6 +46,9 @@ const namedSchemas = {
   ContactSession: contactSessionSchema,
   PortalClient: portalClientSchema,
   InvitationState: invitationStateSchema,
+  StaffMember: staffMemberSchema,
+  PendingStaffInvitation: pendingStaffInvitationSchema,
+  StaffInvitationState: staffInvitationStateSchema,
   RichTextDoc: richTextDocSchema,
 };
 

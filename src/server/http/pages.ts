@@ -13,6 +13,8 @@ const publicPages = [
   /^\/(sign-in|forgot-password|reset-password)$/,
   /^\/portal\/(sign-in|forgot-password|reset-password)$/,
   /^\/portal\/invitation\/[^/]+$/,
+  /^\/team\/invitation\/[^/]+$/,
+  /^\/setup$/,
   /^\/unsubscribe\/[^/]+$/,
 ];
 

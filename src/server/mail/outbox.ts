@@ -36,7 +36,7 @@ export async function enqueueMail(
 }
 
 /** Links that sign someone in, reset a password or accept an invitation. */
-const credentialLink = /https?:\/\/\S*?(?:\/portal\/invitation\/|\/api\/auth\/|[?&]token=)\S*/g;
+const credentialLink = /https?:\/\/\S*?(?:\/invitation\/|\/api\/auth\/|[?&]token=)\S*/g;
 
 /** The mail's text with every link that carries a token replaced by a note. */
 export const hideCredentialLinks = (text: string) =>

@@ -125,5 +125,28 @@ ${htmlSections.join("\n")}
   };
 }
 
+const roleNames = { owner: "an owner", admin: "an admin", member: "a member" } as const;
+
+/** Invites someone to join a firm's team on Portico. */
+export function staffInvitationMail(input: {
+  name: string;
+  firmName: string;
+  inviterName: string | null;
+  role: keyof typeof roleNames;
+  url: string;
+}): MailContent {
+  const who = input.inviterName ? `${input.inviterName} invited you` : "You are invited";
+  const lines = [
+    `Hello ${input.name},`,
+    `${who} to join ${input.firmName} on Portico as ${roleNames[input.role]} of the team, to talk with the firm's clients.`,
+    "Choose a password to get started. The link works once and expires in 7 days.",
+  ];
+  return {
+    subject: `Join ${input.firmName} on Portico`,
+    text: `${lines.join("\n\n")}\n\nAccept the invitation: ${input.url}\n`,
+    html: layout(lines, { label: "Accept invitation", url: input.url }),
+  };
+}
+
 /** Every line after the first starts with `prefix`, so a preview of several lines stays under its author. */
 const indent = (text: string, prefix: string) => text.split("\n").join(`\n${prefix}`);

@@ -8,7 +8,7 @@ const BATCH = 20;
 
 /**
  * Sends outbox mail over SMTP when `SMTP_URL` is set; without it mail simply stays in the
- * outbox (readable by firm owners). Several processes may run this: a mail is marked sent
+ * outbox (readable by firm owners and admins). Several processes may run this: a mail is marked sent
  * right after it goes out, so at worst a crash between the two sends it twice.
  */
 export function startMailWorker(input: {

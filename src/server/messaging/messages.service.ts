@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type {
   EditMessageBody,
   Message,
@@ -155,10 +155,13 @@ export async function markConversationRead(
 
 /** The firm's staff, offered as @mentions. */
 export async function listTeamMembers(db: Database, principal: StaffPrincipal) {
-  return db
-    .select({ id: staff.id, name: user.name })
-    .from(staff)
-    .innerJoin(user, eq(user.id, staff.userId))
-    .where(eq(staff.firmId, principal.firmId))
-    .orderBy(user.name);
+  return (
+    db
+      .select({ id: staff.id, name: user.name })
+      .from(staff)
+      .innerJoin(user, eq(user.id, staff.userId))
+      // Deactivated teammates are not offered as mentions.
+      .where(and(eq(staff.firmId, principal.firmId), isNull(staff.deactivatedAt)))
+      .orderBy(user.name)
+  );
 }

@@ -69,7 +69,7 @@ export async function hasDemoData(db: Database): Promise<boolean> {
 }
 
 /** Any number for the advisory lock that keeps two starting processes from both seeding. */
-const SEED_LOCK = 7_450_112;
+export const SEED_LOCK = 7_450_112;
 
 /**
  * Seeds the demo data only into an empty database, checked inside the seeding transaction under
@@ -155,7 +155,7 @@ async function insertDemoData(tx: Transaction, passwordHash: string): Promise<vo
 /** Removes every row of every table, keeping the schema. */
 export async function clearAllData(db: Database): Promise<void> {
   await db.execute(
-    'truncate table "firms", "user", "session", "account", "verification", "rate_limit", "mail_outbox" cascade',
+    'truncate table "firms", "user", "session", "account", "verification", "rate_limit", "mail_outbox", "setup_links" cascade',
   );
 }
 

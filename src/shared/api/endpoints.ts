@@ -8,6 +8,7 @@ import { outboxEndpoints } from "./outbox.js";
 import { invitationEndpoints } from "./portal.js";
 import type { RouteName, routes } from "./routes.js";
 import { sessionEndpoints } from "./session.js";
+import { teamEndpoints } from "./team.js";
 
 /**
  * The API contract: every endpoint by its name (its OpenAPI `operationId`). The server registers
@@ -23,6 +24,7 @@ export const endpoints = {
   ...messagingEndpoints,
   ...portalMessagingEndpoints,
   ...fileEndpoints,
+  ...teamEndpoints,
 } satisfies { [Name in RouteName]: Endpoint & (typeof routes)[Name] };
 
 export type Endpoints = typeof endpoints;

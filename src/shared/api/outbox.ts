@@ -20,7 +20,7 @@ export const outboxEndpoints = {
     ...routes.listOutbox,
     access: "staff",
     tags: ["mail"],
-    summary: "The firm's outgoing e-mail, newest first (firm owners only)",
+    summary: "The firm's outgoing e-mail, newest first (owners and admins)",
     responses: { 200: z.object({ mails: z.array(outboxMailSchema) }) },
     errors: [401, 403],
   },

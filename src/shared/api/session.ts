@@ -17,6 +17,9 @@ export const staffSessionSchema = z.object({
   can: z.object({
     readOutbox: z.boolean(),
     removeContacts: z.boolean(),
+    manageTeam: z.boolean(),
+    manageFirm: z.boolean(),
+    manageOwners: z.boolean(),
     manageFirmSecurity: z.boolean(),
   }),
 });

@@ -48,6 +48,11 @@ export function applyServerEvent(queryClient: QueryClient, event: ServerEvent) {
     case "contact.changed":
       void queryClient.invalidateQueries({ queryKey: clientKeys.contacts(event.data.clientId) });
       break;
+    case "team.changed":
+      // Mention suggestions, the Team page and the firm's name in the header.
+      void queryClient.invalidateQueries({ queryKey: ["team"] });
+      void queryClient.invalidateQueries({ queryKey: ["session"] });
+      return;
     case "conversation.created":
     case "conversation.read":
       break;

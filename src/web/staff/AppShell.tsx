@@ -12,12 +12,17 @@ export function AppShell() {
   useRealtimeUpdates();
   return (
     <div className="flex h-dvh flex-col">
-      <header className="flex shrink-0 items-center justify-between border-b border-slate-200 bg-white px-6 py-3">
-        <div className="flex items-center gap-4">
+      <header className="flex shrink-0 flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-3 sm:px-6">
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
           <Link to="/clients" className="font-semibold text-blue-800">
             Portico
           </Link>
           <span className="text-sm text-slate-700">{session.data?.firm.name}</span>
+          {session.data?.can.manageTeam && (
+            <Link to="/team" className="text-sm text-blue-800 hover:underline">
+              Team
+            </Link>
+          )}
           {session.data?.can.readOutbox && (
             <Link to="/outbox" className="text-sm text-blue-800 hover:underline">
               Outbox

@@ -67,7 +67,16 @@ export function ClientListPage() {
           {clients.data?.clients.length === 0 && (
             <tr>
               <td colSpan={2} className="px-4 py-6 text-center text-slate-600">
-                {deferredSearch ? `No client matches “${deferredSearch}”.` : "No clients yet."}
+                {deferredSearch ? (
+                  `No client matches “${deferredSearch}”.`
+                ) : (
+                  <div className="flex flex-col items-center gap-3">
+                    <p>No clients yet. Add your first client to start talking with them.</p>
+                    <Button onClick={() => setAdding(true)}>
+                      <Plus aria-hidden size={16} /> Add client
+                    </Button>
+                  </div>
+                )}
               </td>
             </tr>
           )}
