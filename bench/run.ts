@@ -96,18 +96,20 @@ async function main() {
     const notes = readNotes(resultsPath);
     writeFileSync(
       resultsPath,
-      `# Last benchmark results\n\n${header}\n\n${sections.join("\n\n")}\n${notes}`,
+      `# Last benchmark results\n\n${header}\n\n${sections.join("\n\n")}\n${notes}`.trimEnd() +
+        "\n",
     );
   }
   console.log(`\n${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 }
 
-/** RESULTS.md keeps its hand-written part (from "## Notes" on) across runs. */
+/** RESULTS.md keeps the soak's result and the hand-written notes across benchmark runs. */
 function readNotes(path: string) {
   try {
     const text = readFileSync(path, "utf8");
-    const at = text.indexOf("\n## Notes");
+    const soak = text.indexOf("\n## Soak");
+    const at = soak >= 0 ? soak : text.indexOf("\n## Notes");
     return at >= 0 ? text.slice(at) : "";
   } catch {
     return "";

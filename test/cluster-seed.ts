@@ -23,6 +23,13 @@ export async function invitationToken(db: Database, address: string, publicUrl: 
   return match[1];
 }
 
+let acceptedCount = 0;
+/** A distinct address per simulated person from the benchmarking range (only ever a header). */
+const nextPersonAddress = () => {
+  acceptedCount += 1;
+  return `198.18.${Math.floor(acceptedCount / 250) % 250}.${(acceptedCount % 250) + 1}`;
+};
+
 export type SeededClient = {
   clientId: string;
   allContacts: Conversation;
@@ -44,12 +51,17 @@ export async function seedFirm(
     staffCount: number;
     clientCount: number;
     contactsPerClient: number;
+    /** The servers trust one proxy (TRUST_PROXY=1): give each contact an address of their own. */
+    clientAddresses?: boolean;
   },
 ) {
   const { base, publicUrl } = options;
   const firm = await buildFirm(db);
   const staffMembers = [];
-  for (let index = 0; index < options.staffCount; index++) {
+  // Each staff member may send 30 invitations an hour: enough staff to invite every contact.
+  const invitations = options.clientCount * options.contactsPerClient;
+  const staffCount = Math.max(options.staffCount, Math.ceil(invitations / 25));
+  for (let index = 0; index < staffCount; index++) {
     const member = await buildStaff(db, firm, { role: index === 0 ? "owner" : "member" });
     staffMembers.push({
       ...member,
@@ -59,6 +71,7 @@ export async function seedFirm(
   const owner = staffMembers[0];
   if (!owner) throw new Error("a firm needs staff");
   const clients: SeededClient[] = [];
+  let invited = 0;
   for (let index = 0; index < options.clientCount; index++) {
     const client = await buildClient(db, firm);
     const allContacts = await callRoute<Conversation>(base, owner.session, "startConversation", {
@@ -69,7 +82,8 @@ export async function seedFirm(
     for (let c = 0; c < options.contactsPerClient; c++) {
       const contact = await buildContact(db, client);
       const email = contact.email ?? "";
-      await callRoute(base, owner.session, "inviteContact", {
+      const inviter = staffMembers[invited++ % staffMembers.length] ?? owner;
+      await callRoute(base, inviter.session, "inviteContact", {
         params: { clientId: client.id, contactId: contact.id },
       });
       const token = await invitationToken(db, email, publicUrl);
@@ -78,6 +92,7 @@ export async function seedFirm(
         publicUrl,
         token,
         CONTACT_PASSWORD,
+        options.clientAddresses ? nextPersonAddress() : undefined,
       );
       const direct = await callRoute<Conversation>(base, owner.session, "startConversation", {
         params: { clientId: client.id },

@@ -82,16 +82,26 @@ export async function signOut(base: string, session: Session) {
   if (!response.ok) throw new HttpError(response.status, await response.text(), "sign-out");
 }
 
-/** Accepts a portal invitation with a new password and returns the contact's session. */
+/**
+ * Accepts a portal invitation with a new password and returns the contact's session.
+ * `clientAddress` (sent as X-Forwarded-For, for a server started with TRUST_PROXY=1) gives each
+ * simulated person their own address, as real people have, so seeding many contacts does not
+ * meet the per-address limit on accepting invitations.
+ */
 export async function acceptInvitation(
   base: string,
   origin: string,
   token: string,
   password: string,
+  clientAddress?: string,
 ): Promise<Session> {
   const response = await fetch(`${base}${pathOf("acceptInvitation", { token })}`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin },
+    headers: {
+      "content-type": "application/json",
+      origin,
+      ...(clientAddress ? { "x-forwarded-for": clientAddress } : {}),
+    },
     body: JSON.stringify({ password }),
   });
   if (!response.ok) throw new HttpError(response.status, await response.text(), "accept");

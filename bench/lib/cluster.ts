@@ -25,6 +25,8 @@ export async function startPortico(options: {
     PUBLIC_URL: publicUrl,
     AUTH_SECRET: options.secret,
     LOG_LEVEL: "warn",
+    // Simulated people each have their own address (X-Forwarded-For), as behind a proxy.
+    TRUST_PROXY: "1",
     SIGN_IN_RATE_LIMIT: "100000",
     // The benchmark sends as fast as it can as one person: that is what these limits stop.
     MESSAGE_SEND_RATE_LIMIT: "1000000000",

@@ -52,6 +52,7 @@ export async function deliveryBenchmark(context: BenchContext): Promise<BenchRes
   try {
     const base = portico.servers[0]?.url ?? "";
     const firm = await seedFirm(database.db, {
+      clientAddresses: true,
       base,
       publicUrl: portico.publicUrl,
       staffCount: 1,

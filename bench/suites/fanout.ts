@@ -50,6 +50,7 @@ export async function fanoutBenchmark(context: BenchContext): Promise<BenchResul
   try {
     const base = portico.servers[0]?.url ?? "";
     const firm = await seedFirm(database.db, {
+      clientAddresses: true,
       base,
       publicUrl: portico.publicUrl,
       staffCount: 1,

@@ -52,6 +52,7 @@ export async function historyBenchmark(context: BenchContext): Promise<BenchResu
   try {
     const base = portico.servers[0]?.url ?? "";
     const firm = await seedFirm(database.db, {
+      clientAddresses: true,
       base,
       publicUrl: portico.publicUrl,
       staffCount: 1,

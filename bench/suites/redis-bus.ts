@@ -52,6 +52,7 @@ export async function redisBusBenchmark(context: BenchContext): Promise<BenchRes
     let one: Awaited<ReturnType<typeof measure>>;
     try {
       firm = await seedFirm(database.db, {
+        clientAddresses: true,
         base: single.servers[0]?.url ?? "",
         publicUrl: single.publicUrl,
         staffCount: 1,

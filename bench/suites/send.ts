@@ -75,6 +75,7 @@ export async function sendBenchmark(context: BenchContext): Promise<BenchResult>
   try {
     const base = portico.servers[0]?.url ?? "";
     const firm = await seedFirm(database.db, {
+      clientAddresses: true,
       base,
       publicUrl: portico.publicUrl,
       staffCount: 1,
