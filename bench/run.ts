@@ -7,7 +7,7 @@
 import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { defaultPostgresUrl } from "../test/processes.js";
@@ -54,6 +54,7 @@ function machine() {
     commit: dirty ? `${commit} (with uncommitted changes)` : commit,
     date: new Date().toISOString(),
     node: process.version,
+    load: loadavg()[0]?.toFixed(1) ?? "?",
   };
 }
 
@@ -67,7 +68,7 @@ async function main() {
       : [],
   };
   const about = { ...machine(), postgres: await postgresVersion() };
-  const header = `Run ${about.date} at commit ${about.commit}, on ${about.cores} cores (${about.cpu}), ${about.memoryGB} GB memory, Node ${about.node}, PostgreSQL ${about.postgres}. The machine is shared: compare ratios, not times.`;
+  const header = `Run ${about.date} at commit ${about.commit}, on ${about.cores} cores (${about.cpu}), ${about.memoryGB} GB memory, Node ${about.node}, PostgreSQL ${about.postgres}; load average ${about.load} at the start. The machine is shared: compare ratios, not times.`;
   console.log(header);
   const sections: string[] = [];
   let passed = 0;

@@ -51,6 +51,28 @@ export function runPgbench(url: string, clients: number, seconds: number) {
   }
 }
 
+type DatabaseCounters = {
+  xact_commit: number;
+  tup_inserted: number;
+  tup_updated: number;
+  tup_fetched: number;
+};
+
+/** PostgreSQL's own counters for the scratch database (flushed about once a second). */
+async function databaseCounters(url: string): Promise<DatabaseCounters> {
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query(
+    "select xact_commit, tup_inserted, tup_updated, tup_fetched from pg_stat_database where datname = current_database()",
+  );
+  await client.end();
+  const row = rows[0] ?? {};
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, Number(value)]),
+  ) as DatabaseCounters;
+}
+
 export async function createBaselineTable(url: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -94,6 +116,7 @@ export async function sendBenchmark(context: BenchContext): Promise<BenchResult>
       conversationId: client.allContacts.id,
     }));
     const perProcess = Math.max(1, clients / loads.length);
+    const before = await databaseCounters(scratch.url);
     const runs = await Promise.all(
       loads.map((load, index) =>
         load.call<{ latencies: number[]; statuses: Record<string, number> }>("sendLoop", {
@@ -103,7 +126,10 @@ export async function sendBenchmark(context: BenchContext): Promise<BenchResult>
         }),
       ),
     );
+    const after = await databaseCounters(scratch.url);
     const latencies = runs.flatMap((run) => run.latencies);
+    const perSend = (key: keyof DatabaseCounters) =>
+      ((after[key] - before[key]) / Math.max(1, latencies.length)).toFixed(1);
     const statuses: Record<string, number> = {};
     for (const run of runs) {
       for (const [status, count] of Object.entries(run.statuses)) {
@@ -119,6 +145,7 @@ export async function sendBenchmark(context: BenchContext): Promise<BenchResult>
         `- baseline \`pgbench\` one-row INSERT, ${clients} clients: ${baseline.tps.toFixed(0)}/s (average ${ms(baseline.average)})`,
         `- API send: ${rate.toFixed(0)}/s, p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}`,
         `- **ratio API / pgbench: ${ratio.toFixed(2)}** (target ≥ 0.5; p99 target ≤ 50 ms)`,
+        `- PostgreSQL's counters per API send (the whole server, sign-in checks included): ${perSend("xact_commit")} transactions, ${perSend("tup_inserted")} rows inserted, ${perSend("tup_updated")} updated, ${perSend("tup_fetched")} fetched`,
       ],
       problems: failures.map(([status, count]) => `send answered ${status} ${count} times`),
     };
