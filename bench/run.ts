@@ -70,7 +70,7 @@ async function main() {
   const about = { ...machine(), postgres: await postgresVersion() };
   const header = `Run ${about.date} at commit ${about.commit}, on ${about.cores} cores (${about.cpu}), ${about.memoryGB} GB memory, Node ${about.node}, PostgreSQL ${about.postgres}; load average ${about.load} at the start. The machine is shared: compare ratios, not times.`;
   console.log(header);
-  const sections: string[] = [];
+  const sections = new Map<string, string>();
   let passed = 0;
   let failed = 0;
   for (const name of only) {
@@ -83,38 +83,48 @@ async function main() {
       const section = [`## ${result.title}`, ...result.lines];
       if (result.problems.length > 0) section.push(`- ✗ ${result.problems.join("; ")}`);
       console.log(section.join("\n"));
-      sections.push(section.join("\n"));
+      sections.set(name, section.join("\n"));
       if (result.problems.length > 0) failed += 1;
       else passed += 1;
     } catch (error) {
       console.log(`✗ ${name} failed: ${(error as Error).stack ?? error}`);
-      sections.push(`## ${name}\n- ✗ did not complete: ${(error as Error).message}`);
+      sections.set(name, `## ${name}\n- ✗ did not complete: ${(error as Error).message}`);
       failed += 1;
     }
   }
-  if (!smoke) {
-    const resultsPath = join(import.meta.dirname, "RESULTS.md");
-    const notes = readNotes(resultsPath);
-    writeFileSync(
-      resultsPath,
-      `# Last benchmark results\n\n${header}\n\n${sections.join("\n\n")}\n${notes}`.trimEnd() +
-        "\n",
-    );
-  }
+  if (!smoke) writeResults(header, sections);
   console.log(`\n${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
 }
 
-/** RESULTS.md keeps the soak's result and the hand-written notes across benchmark runs. */
-function readNotes(path: string) {
+/**
+ * Writes RESULTS.md: each benchmark's section carries the run it came from, so `--only` replaces
+ * just those sections; the soak's result and the hand-written notes (from "## Soak" or
+ * "## Notes" on) are kept.
+ */
+function writeResults(header: string, sections: Map<string, string>) {
+  const path = join(import.meta.dirname, "RESULTS.md");
+  let text = "";
   try {
-    const text = readFileSync(path, "utf8");
-    const soak = text.indexOf("\n## Soak");
-    const at = soak >= 0 ? soak : text.indexOf("\n## Notes");
-    return at >= 0 ? text.slice(at) : "";
-  } catch {
-    return "";
+    text = readFileSync(path, "utf8");
+  } catch {}
+  const soak = text.indexOf("\n## Soak");
+  const tailAt = soak >= 0 ? soak : text.indexOf("\n## Notes");
+  const tail = tailAt >= 0 ? text.slice(tailAt) : "";
+  const previous = new Map<string, string>();
+  for (const part of (tailAt >= 0 ? text.slice(0, tailAt) : text).split("<!-- bench:").slice(1)) {
+    const [name = "", ...rest] = part.split(" -->\n");
+    previous.set(name, rest.join(" -->\n").trim());
   }
+  const body = Object.keys(benchmarks)
+    .map((name) => {
+      const fresh = sections.get(name);
+      const section = fresh ? `${fresh}\n\n_${header}_` : previous.get(name);
+      return section ? `<!-- bench:${name} -->\n${section}` : "";
+    })
+    .filter(Boolean)
+    .join("\n\n");
+  writeFileSync(path, `# Last benchmark results\n\n${body}\n${tail}`.trimEnd() + "\n");
 }
 
 await main();

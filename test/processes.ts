@@ -76,7 +76,7 @@ export async function startServer(
       // A server that never printed its URL would otherwise outlive the test run.
       child.kill("SIGKILL");
       reject(new Error(`server did not start:\n${output}`));
-    }, 60_000);
+    }, 180_000);
     const check = () => {
       if (output.includes("Portico is running at")) {
         clearTimeout(timer);
