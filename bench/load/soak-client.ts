@@ -15,6 +15,8 @@ type Stored = { id: string; seq: number; version: number; text: string };
 type Tab = {
   person: Person;
   bases: string[];
+  /** The process this tab's load balancer picks; `baseIndex` moves off it while it is down. */
+  home: number;
   baseIndex: number;
   socket: WebSocket | null;
   views: Map<string, Map<string, Stored>>;
@@ -205,11 +207,11 @@ async function act(tab: Tab, label: string) {
       await response.arrayBuffer();
     }
   } else {
-    // A reconnect, as a laptop waking up: close, and open again on either process.
+    // A reconnect, as a laptop waking up: close, and open again on its usual process.
     const old = tab.socket;
     tab.socket = null;
     old?.close();
-    tab.baseIndex += Math.random() < 0.5 ? 1 : 0;
+    tab.baseIndex = tab.home;
     stats.reconnects += 1;
     await connect(tab);
   }
@@ -224,6 +226,7 @@ serveCalls({
         tabs.push({
           person,
           bases: params.bases,
+          home: index + tab,
           baseIndex: index + tab,
           socket: null,
           views: new Map(),
