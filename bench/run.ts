@@ -1,220 +1,131 @@
-// `npm run bench`: measures Portico against baselines taken in the same run on the same
-// machine, and reports ratios (absolute times on a shared machine say little on their own).
-// Needs PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server.
-import { writeFileSync } from "node:fs";
+// `npm run bench`: measures Portico against baselines taken in the same run on the same machine
+// and prints ratios. The server runs as its own process (the built app, as `npm start` runs it);
+// the load runs in other processes. Needs PostgreSQL (BENCH_DATABASE_URL, else TEST_DATABASE_URL,
+// else the local server) and `pgbench`. `--smoke`: tiny sizes, no RESULTS.md, one line
+// "N passed, N failed" (a benchmark passes when it ran and its correctness checks held).
+// `--only name,name`: some benchmarks. `--cpu-prof`: server CPU profiles into bench/profiles.
+import { execSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { buildApp } from "../src/server/app.js";
-import { loadConfig } from "../src/server/config.js";
-import { openDatabase } from "../src/server/db/connect.js";
-import { createFileStorage } from "../src/server/files/create-storage.js";
-import { createMemoryEventBus } from "../src/server/realtime/event-bus.js";
-import { buildClient, buildFirm, buildStaff, TEST_PASSWORD } from "../test/factories.js";
+import { defaultPostgresUrl } from "../test/processes.js";
+import type { BenchContext, BenchResult } from "./lib/context.js";
+import { deliveryBenchmark } from "./suites/delivery.js";
+import { fanoutBenchmark } from "./suites/fanout.js";
+import { historyBenchmark } from "./suites/history.js";
+import { memoryBenchmark } from "./suites/memory.js";
+import { redisBusBenchmark } from "./suites/redis-bus.js";
+import { sendBenchmark } from "./suites/send.js";
 
-const serverUrl =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/test";
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
-const HISTORY = Number(process.env.BENCH_HISTORY ?? 200_000);
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
+  send: sendBenchmark,
+  delivery: deliveryBenchmark,
+  fanout: fanoutBenchmark,
+  history: historyBenchmark,
+  memory: memoryBenchmark,
+  "redis-bus": redisBusBenchmark,
 };
 
-/** Runs `work` from `clients` concurrent loops for `seconds`; returns per-call latencies (ms). */
-async function closedLoop(clients: number, seconds: number, work: () => Promise<void>) {
-  const latencies: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < end) {
-        const start = performance.now();
-        await work();
-        latencies.push(performance.now() - start);
-      }
-    }),
-  );
-  return { latencies, rate: latencies.length / seconds };
+const args = process.argv.slice(2);
+const smoke = args.includes("--smoke");
+const onlyIndex = args.indexOf("--only");
+const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? "").split(",") : Object.keys(benchmarks);
+const postgresUrl =
+  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || defaultPostgresUrl;
+const root = join(import.meta.dirname, "..");
+
+async function postgresVersion() {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  const { rows } = await client.query<{ server_version: string }>("show server_version");
+  await client.end();
+  return rows[0]?.server_version ?? "?";
 }
 
-async function withScratchDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
-  const name = `portico_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await run(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+function machine() {
+  const commit = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
+  const dirty = execSync("git status --porcelain", { cwd: root, encoding: "utf8" }).trim();
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? "?",
+    memoryGB: (totalmem() / 1024 ** 3).toFixed(1),
+    commit: dirty ? `${commit} (with uncommitted changes)` : commit,
+    date: new Date().toISOString(),
+    node: process.version,
+    load: loadavg()[0]?.toFixed(1) ?? "?",
+  };
 }
-
-const body = (text: string) => ({
-  type: "doc",
-  content: [{ type: "paragraph", content: [{ type: "text", text }] }],
-});
 
 async function main() {
-  const lines: string[] = [];
-  const report = (line: string) => {
-    console.log(line);
-    lines.push(line);
+  const context: BenchContext = {
+    smoke,
+    postgresUrl,
+    secret: randomBytes(32).toString("base64url"),
+    serverNodeArgs: args.includes("--cpu-prof")
+      ? ["--cpu-prof", `--cpu-prof-dir=${join(import.meta.dirname, "profiles")}`]
+      : [],
   };
-
-  await withScratchDatabase(async (url) => {
-    const database = await openDatabase({ kind: "postgres", url, poolSize: 10 });
-    const db = database.db;
-    const config = {
-      ...loadConfig({ DATA_DIR: "/tmp/portico-bench", AUTH_SECRET: "b".repeat(40) }),
-      logLevel: "silent" as const,
-      signInRateLimit: 1000,
-      // The benchmark sends as fast as it can as one person: that is what these limits stop.
-      messageSendRateLimit: 1_000_000_000,
-      messageEditRateLimit: 1_000_000_000,
-    };
-    const bus = createMemoryEventBus();
-    const storage = createFileStorage(config.fileStorage);
-    const app = await buildApp({ config, db, bus, storage });
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    const { port } = app.server.address() as { port: number };
-    const base = `http://127.0.0.1:${port}`;
-
-    const firm = await buildFirm(db);
-    const member = await buildStaff(db, firm);
-    const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: base },
-      body: JSON.stringify({ email: member.email, password: TEST_PASSWORD }),
-    });
-    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    const headers = { "content-type": "application/json", origin: base, cookie };
-    const post = async (path: string, payload: unknown) => {
-      const response = await fetch(`${base}${path}`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify(payload),
-      });
-      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-      return response.json() as Promise<{ id: string }>;
-    };
-    const get = async (path: string) => {
-      const response = await fetch(`${base}${path}`, { headers });
-      if (!response.ok) throw new Error(`${path}: ${response.status}`);
-      await response.arrayBuffer();
-    };
-
-    // --- Send: API messages/s against raw single-row INSERTs, same number of clients ---
-    const raw = new pg.Pool({ connectionString: url, max: CLIENTS });
-    await raw.query(
-      "create table bench_baseline (id bigserial primary key, conversation_id uuid, body jsonb)",
-    );
-    const baseline = await closedLoop(CLIENTS, SECONDS, async () => {
-      await raw.query("insert into bench_baseline (conversation_id, body) values ($1, $2)", [
-        firm.id,
-        JSON.stringify(body("baseline")),
-      ]);
-    });
-    // Each sender writes to its own conversation, as people do; one shared thread is measured too.
-    const conversationIds: string[] = [];
-    for (let i = 0; i < CLIENTS; i++) {
-      const client = await buildClient(db, firm);
-      const created = await post(`/api/clients/${client.id}/conversations`, {
-        kind: "all_contacts",
-      });
-      conversationIds.push(created.id);
+  const about = { ...machine(), postgres: await postgresVersion() };
+  const header = `Run ${about.date} at commit ${about.commit}, on ${about.cores} cores (${about.cpu}), ${about.memoryGB} GB memory, Node ${about.node}, PostgreSQL ${about.postgres}; load average ${about.load} at the start. The machine is shared: compare ratios, not times.`;
+  console.log(header);
+  const sections = new Map<string, string>();
+  let passed = 0;
+  let failed = 0;
+  for (const name of only) {
+    const run = benchmarks[name];
+    if (!run)
+      throw new Error(`no benchmark ${name}; there are ${Object.keys(benchmarks).join(", ")}`);
+    console.log(`\n▶ ${name}${smoke ? " (smoke)" : ""}`);
+    try {
+      const result = await run(context);
+      const section = [`## ${result.title}`, ...result.lines];
+      if (result.problems.length > 0) section.push(`- ✗ ${result.problems.join("; ")}`);
+      console.log(section.join("\n"));
+      sections.set(name, section.join("\n"));
+      if (result.problems.length > 0) failed += 1;
+      else passed += 1;
+    } catch (error) {
+      console.log(`✗ ${name} failed: ${(error as Error).stack ?? error}`);
+      sections.set(name, `## ${name}\n- ✗ did not complete: ${(error as Error).message}`);
+      failed += 1;
     }
-    let next = 0;
-    const sends = await closedLoop(CLIENTS, SECONDS, async () => {
-      const conversationId = conversationIds[next++ % CLIENTS];
-      await post(`/api/conversations/${conversationId}/messages`, {
-        id: crypto.randomUUID(),
-        body: body("Hello from the benchmark"),
-      });
-    });
-    const sharedThread = await closedLoop(CLIENTS, SECONDS, async () => {
-      await post(`/api/conversations/${conversationIds[0]}/messages`, {
-        id: crypto.randomUUID(),
-        body: body("Hello from the benchmark"),
-      });
-    });
-    await raw.end();
-    report(`## Send (${CLIENTS} clients, ${SECONDS} s each, PostgreSQL)`);
-    report(`- baseline raw INSERT: ${baseline.rate.toFixed(0)}/s`);
-    report(
-      `- API send: ${sends.rate.toFixed(0)}/s, p50 ${percentile(sends.latencies, 50).toFixed(1)} ms, p99 ${percentile(sends.latencies, 99).toFixed(1)} ms`,
-    );
-    report(
-      `- **ratio API / raw: ${(sends.rate / baseline.rate).toFixed(2)}** (target ≥ 0.5; p99 target ≤ 50 ms)`,
-    );
-    report(
-      `- all ${CLIENTS} clients in one thread (its row serializes numbering): ${sharedThread.rate.toFixed(0)}/s, p99 ${percentile(sharedThread.latencies, 99).toFixed(1)} ms, ratio ${(sharedThread.rate / baseline.rate).toFixed(2)}`,
-    );
+  }
+  if (!smoke) writeResults(header, sections);
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
 
-    // --- History independence: the same reads at 1,000 and at HISTORY messages ---
-    async function clientWithHistory(count: number) {
-      const client = await buildClient(db, firm);
-      const created = await post(`/api/clients/${client.id}/conversations`, {
-        kind: "all_contacts",
-      });
-      const pool = new pg.Client({ connectionString: url });
-      await pool.connect();
-      await pool.query(
-        `insert into messages (id, firm_id, conversation_id, seq, public_seq, author_kind, author_staff_id, internal, body, body_text)
-         select gen_random_uuid(), $1, $2, n, n, 'contact', null, false, $3::jsonb, 'history ' || n
-         from generate_series(1, $4::int) as n`,
-        [firm.id, created.id, JSON.stringify(body("history")), count],
-      );
-      await pool.query(
-        "update conversations set last_seq = $2, last_public_seq = $2 where id = $1",
-        [created.id, count],
-      );
-      await pool.query("analyze messages");
-      await pool.end();
-      return { clientId: client.id, conversationId: created.id };
-    }
-    const small = await clientWithHistory(1_000);
-    const large = await clientWithHistory(HISTORY);
-    const p95Of = async (path: string) => {
-      for (let i = 0; i < 20; i++) await get(path); // warm up
-      const { latencies } = await closedLoop(1, 3, () => get(path));
-      return percentile(latencies, 95);
-    };
-    report(`\n## History independence (1,000 vs ${HISTORY.toLocaleString("en")} messages, p95)`);
-    for (const [label, path] of [
-      [
-        "conversation list with unread counts",
-        (c: typeof small) => `/api/clients/${c.clientId}/conversations`,
-      ],
-      [
-        "newest page of the thread",
-        (c: typeof small) => `/api/conversations/${c.conversationId}/messages`,
-      ],
-    ] as const) {
-      const smallP95 = await p95Of(path(small));
-      const largeP95 = await p95Of(path(large));
-      report(
-        `- ${label}: ${smallP95.toFixed(2)} ms vs ${largeP95.toFixed(2)} ms — **ratio ${(largeP95 / smallP95).toFixed(2)}** (target ≤ 1.3)`,
-      );
-    }
-
-    await app.close();
-    await storage.close();
-    await bus.close();
-    await database.close();
-  });
-
-  const stamp = new Date().toISOString();
-  writeFileSync(
-    join(import.meta.dirname, "RESULTS.md"),
-    `# Last benchmark results\n\nRun ${stamp} with \`npm run bench\` (machine shared; compare ratios, not times).\n\n${lines.join("\n")}\n`,
-  );
+/**
+ * Writes RESULTS.md: each benchmark's section carries the run it came from, so `--only` replaces
+ * just those sections; the soak's result and the hand-written notes (from "## Soak" or
+ * "## Notes" on) are kept.
+ */
+function writeResults(header: string, sections: Map<string, string>) {
+  const path = join(import.meta.dirname, "RESULTS.md");
+  let text = "";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {}
+  const soak = text.indexOf("\n## Soak");
+  const tailAt = soak >= 0 ? soak : text.indexOf("\n## Notes");
+  const tail = tailAt >= 0 ? text.slice(tailAt) : "";
+  const previous = new Map<string, string>();
+  for (const part of (tailAt >= 0 ? text.slice(0, tailAt) : text).split("<!-- bench:").slice(1)) {
+    const [name = "", ...rest] = part.split(" -->\n");
+    previous.set(name, rest.join(" -->\n").trim());
+  }
+  const body = Object.keys(benchmarks)
+    .map((name) => {
+      const fresh = sections.get(name);
+      const section = fresh ? `${fresh}\n\n_${header}_` : previous.get(name);
+      return section ? `<!-- bench:${name} -->\n${section}` : "";
+    })
+    .filter(Boolean)
+    .join("\n\n");
+  const results = `# Last benchmark results\n\n${body}\n${tail}`.trimEnd();
+  writeFileSync(path, `${results}\n`);
 }
 
 await main();

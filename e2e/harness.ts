@@ -1,8 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import axe from "axe-core";
 import {
   type Browser,
@@ -13,88 +9,9 @@ import {
 } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 
-const root = join(import.meta.dirname, "..");
+import { type RunningServer, startServer } from "../test/processes.js";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-export type RunningServer = {
-  url: string;
-  dataDir: string;
-  process: ChildProcess;
-  output: () => string;
-  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
-};
-
-/**
- * Starts the real server (as `npm start` runs it, on the built web app) with its own embedded
- * database, and waits until it prints its URL.
- */
-export async function startServer(
-  options: { dataDir?: string; env?: Record<string, string> } = {},
-): Promise<RunningServer> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "portico-e2e-")));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      PUBLIC_URL: url,
-      DATABASE_URL: "",
-      LOG_LEVEL: "warn",
-      ...options.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      // A server that never printed its URL would otherwise outlive the test run.
-      child.kill("SIGKILL");
-      reject(new Error(`server did not start:\n${output}`));
-    }, 150_000);
-    const check = () => {
-      if (output.includes("Portico is running at")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", check);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    url,
-    dataDir,
-    process: child,
-    output: () => output,
-    stop: async (signal = "SIGTERM") => {
-      if (child.exitCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
+export { freePort, type RunningServer, startServer } from "../test/processes.js";
 
 export async function removeDataDir(dataDir: string) {
   await rm(dataDir, { recursive: true, force: true });

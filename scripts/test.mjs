@@ -1,6 +1,7 @@
 // `npm test`: the gates first (lint and format, types, migrations), then every suite, one summary.
 // Unit and integration tests run on embedded PGlite and, when TEST_DATABASE_URL is set, again on
-// that PostgreSQL server; then the browser tests run against the freshly built app. A failed gate
+// that PostgreSQL server; then the browser tests run against the freshly built app, then a tiny run
+// of every benchmark (no timing asserted, so none can rot). A failed gate
 // stops the run there. Ends with one line: "N passed, N failed" (a failed gate counts as failed).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -39,6 +40,23 @@ const suites = [
   ...(process.env.TEST_DATABASE_URL ? [{ name: "server (PostgreSQL)", args: [], env: {} }] : []),
   { name: "browser", args: ["--config", "e2e/vitest.config.ts"], env: {}, needsBuild: true },
 ];
+
+/**
+ * A tiny run of every benchmark (`npm run bench -- --smoke`), so none can rot: each benchmark
+ * that runs and whose correctness checks hold counts as one passed test. No timing is asserted.
+ */
+function runBenchSmoke() {
+  console.log("\n▶ benchmarks (smoke sizes)");
+  const run = spawnSync("npx", ["tsx", "bench/run.ts", "--smoke"], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  process.stdout.write(run.stdout ?? "");
+  const summary = /^(\d+) passed, (\d+) failed$/m.exec(run.stdout ?? "");
+  if (!summary) return { passed: 0, failed: 1, status: run.status || 1 };
+  return { passed: Number(summary[1]), failed: Number(summary[2]), status: run.status ?? 1 };
+}
 
 let passed = 0;
 let failed = 0;
@@ -83,6 +101,11 @@ for (const [index, suite] of suites.entries()) {
   }
   if (run.status !== 0) exitCode = run.status ?? 1;
 }
+
+const bench = runBenchSmoke();
+passed += bench.passed;
+failed += bench.failed;
+if (bench.status !== 0) exitCode = bench.status;
 
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(exitCode);

@@ -84,6 +84,9 @@ export async function buildApp({
       ...(logStream ? { stream: logStream } : {}),
     },
     trustProxy: fastifyTrustProxy(config.trustProxy),
+    // A request that reaches a stopping process on an open keep-alive connection is served (and
+    // answered with `connection: close`), not refused with 503: a rolling restart loses nothing.
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
 import { buildFirm, buildStaff } from "../../../test/factories.js";
@@ -9,13 +10,18 @@ let t: TestApp;
 let webDir: string;
 let staffCookie: string;
 const indexHtml = "<!doctype html><html><head><title>Portico</title></head><body></body></html>";
+const appJs = "console.log('app');\n".repeat(50);
 
 beforeAll(async () => {
   // A stand-in for the built web app, so these tests do not depend on `npm run build`.
   webDir = await mkdtemp(join(tmpdir(), "portico-web-"));
   await mkdir(join(webDir, "assets"));
   await writeFile(join(webDir, "index.html"), indexHtml);
-  await writeFile(join(webDir, "assets", "app-1a2b3c.js"), "console.log('app');\n");
+  // As the build leaves them: each asset beside its brotli and gzip forms.
+  await writeFile(join(webDir, "assets", "app-1a2b3c.js"), appJs);
+  await writeFile(join(webDir, "assets", "app-1a2b3c.js.br"), brotliCompressSync(appJs));
+  await writeFile(join(webDir, "assets", "app-1a2b3c.js.gz"), gzipSync(appJs));
+  await writeFile(join(webDir, "robots.txt"), "User-agent: *\n");
   t = await createTestApp({}, { webDir });
   staffCookie = await t.signIn(
     (await buildStaff(t.database.db, await buildFirm(t.database.db))).email,
@@ -52,5 +58,55 @@ describe("HEAD on pages", () => {
     expect(asset.statusCode).toBe(200);
     expect(asset.body).toBe("");
     expect((await t.request({ method: "HEAD", url: "/api/nothing-here" })).statusCode).toBe(404);
+  });
+});
+
+describe("built assets", () => {
+  const asset = "/assets/app-1a2b3c.js";
+  const immutable = "public, max-age=31536000, immutable";
+
+  it("sends the brotli form to a browser that accepts it, cached for a year", async () => {
+    const response = await t.request({
+      method: "GET",
+      url: asset,
+      headers: { "accept-encoding": "gzip, deflate, br" },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-encoding"]).toBe("br");
+    expect(response.headers["content-type"]).toMatch(/javascript/);
+    expect(response.headers.vary).toMatch(/accept-encoding/i);
+    expect(response.headers["cache-control"]).toBe(immutable);
+    expect(brotliDecompressSync(response.rawPayload).toString()).toBe(appJs);
+  });
+
+  it("sends gzip where brotli is not accepted, and the plain file where neither is", async () => {
+    const gzip = await t.request({
+      method: "GET",
+      url: asset,
+      headers: { "accept-encoding": "gzip" },
+    });
+    expect(gzip.headers["content-encoding"]).toBe("gzip");
+    expect(gzip.headers.vary).toMatch(/accept-encoding/i);
+    expect(gzip.headers["cache-control"]).toBe(immutable);
+    expect(gunzipSync(gzip.rawPayload).toString()).toBe(appJs);
+
+    const plain = await t.request({
+      method: "GET",
+      url: asset,
+      headers: { "accept-encoding": "identity" },
+    });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    // A shared cache must not hand this plain answer to a browser that accepts brotli.
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+    expect(plain.headers["cache-control"]).toBe(immutable);
+    expect(plain.body).toBe(appJs);
+  });
+
+  it("never marks the page or files outside the hashed assets as immutable", async () => {
+    const page = await t.request({ method: "GET", url: "/sign-in" });
+    expect(page.headers["cache-control"]).toBe("no-cache");
+    const unhashed = await t.request({ method: "GET", url: "/robots.txt" });
+    expect(unhashed.statusCode).toBe(200);
+    expect(unhashed.headers["cache-control"]).toBe("no-cache");
   });
 });

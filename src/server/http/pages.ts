@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { resolvePrincipal } from "../auth/principal.js";
@@ -19,6 +19,14 @@ const publicPages = [
 ];
 
 export const TWO_FACTOR_SETUP_PAGE = "/two-factor-setup";
+
+/** Built asset names carry a content hash, so they never change under the same URL. */
+const immutableAsset = "public, max-age=31536000, immutable";
+
+/** Files vite writes under `assets/` are named by their content; anything else may change. */
+function isHashedAsset(webDir: string, path: string): boolean {
+  return relative(webDir, path).split(sep)[0] === "assets";
+}
 
 type PageDecision = { redirect: string } | { serve: true };
 
@@ -69,9 +77,12 @@ export async function servePages(app: FastifyInstance, webDir = webDistDir) {
     root: webDir,
     wildcard: false,
     index: false,
-    // Built asset names carry a content hash, so they never change under the same URL.
-    immutable: true,
-    maxAge: "365d",
+    // The build writes `.br` and `.gz` beside each asset; the one the browser accepts is sent.
+    preCompressed: true,
+    cacheControl: false,
+    setHeaders: (reply, path) => {
+      reply.header("cache-control", isHashedAsset(webDir, path) ? immutableAsset : "no-cache");
+    },
   });
   app.decorate("sendPage", async (request: FastifyRequest, reply: FastifyReply) => {
     const [path = "/", query] = request.url.split("?");

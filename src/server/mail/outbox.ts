@@ -78,14 +78,28 @@ export async function listFirmOutbox(
   }));
 }
 
-/** Mails due for a (re)try. */
-export async function dueMail(db: Queryable, limit: number) {
-  return db
-    .select()
+/** How long a claimed mail stays with the process sending it before another may try it. */
+const CLAIM_MINUTES = 10;
+
+/**
+ * Claims mails due for a (re)try for this process: rows another process is claiming at the same
+ * moment are skipped, and claimed rows are not due again until the claim lapses, so with several
+ * server processes each mail is sent by one of them.
+ */
+export async function claimDueMail(db: Queryable, limit: number) {
+  const due = db
+    .select({ id: mailOutbox.id })
     .from(mailOutbox)
     .where(and(isNull(mailOutbox.sentAt), lte(mailOutbox.nextAttemptAt, sql`now()`)))
     .orderBy(mailOutbox.nextAttemptAt)
-    .limit(limit);
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  const claimed = await db
+    .update(mailOutbox)
+    .set({ nextAttemptAt: sql`now() + make_interval(mins => ${CLAIM_MINUTES})` })
+    .where(inArray(mailOutbox.id, due))
+    .returning();
+  return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
 export async function markMailSent(db: Queryable, id: string) {

@@ -120,6 +120,39 @@ describe("the mail worker", () => {
     }
   });
 
+  it("sends each mail once when several server processes run the worker", async () => {
+    const firm = await buildFirm(t.database.db);
+    const batch = crypto.randomUUID();
+    const subjects = Array.from({ length: 30 }, (_, index) => `Batch ${batch} #${index}`);
+    for (const subject of subjects) {
+      await enqueueMail(t.database.db, {
+        firmId: firm.id,
+        kind: "invitation",
+        to: "many@example.test",
+        content: content(subject),
+      });
+    }
+    const workers = [runWorker(smtpUrl), runWorker(smtpUrl), runWorker(smtpUrl)];
+    try {
+      await expect
+        .poll(
+          async () => {
+            const rows = await Promise.all(subjects.map(rowFor));
+            return rows.every((row) => row?.sentAt);
+          },
+          { timeout: 20_000 },
+        )
+        .toBe(true);
+    } finally {
+      // Stopping waits for sends in flight, so a duplicate would have arrived by then.
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+    const deliveries = subjects.map(
+      (subject) => received.filter((mail) => mail.raw.includes(`${subject}\r`)).length,
+    );
+    expect(deliveries).toEqual(subjects.map(() => 1));
+  });
+
   it("without SMTP configured, leaves mail in the outbox", async () => {
     const firm = await buildFirm(t.database.db);
     const subject = `Kept ${crypto.randomUUID()}`;

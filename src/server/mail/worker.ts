@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import nodemailer from "nodemailer";
 import type { Database } from "../db/connect.js";
-import { dueMail, markMailFailed, markMailSent } from "./outbox.js";
+import { claimDueMail, markMailFailed, markMailSent } from "./outbox.js";
 
 const POLL_MS = 5_000;
 const BATCH = 20;
@@ -9,7 +9,8 @@ const BATCH = 20;
 /**
  * Sends outbox mail over SMTP when `SMTP_URL` is set; without it mail simply stays in the
  * outbox (readable by firm owners and admins). Several processes may run this: a mail is marked sent
- * right after it goes out, so at worst a crash between the two sends it twice.
+ * right after it goes out and each mail is claimed by one process before it is sent, so at worst
+ * a crash between sending and marking sends it twice.
  */
 export function startMailWorker(input: {
   db: Database;
@@ -24,7 +25,7 @@ export function startMailWorker(input: {
   let running: Promise<void> | null = null;
 
   const sendDue = async () => {
-    for (const mail of await dueMail(input.db, BATCH)) {
+    for (const mail of await claimDueMail(input.db, BATCH)) {
       try {
         await transport.sendMail({
           from: input.from,

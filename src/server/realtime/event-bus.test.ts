@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { startRedisServer } from "../../../test/processes.js";
 import { createMemoryEventBus, type EventBus } from "./event-bus.js";
 import { createRedisEventBus } from "./redis-event-bus.js";
 
@@ -67,5 +68,49 @@ describe("Redis event bus (several server processes)", () => {
     await bus.publish(otherTopic, "marker");
     await expect.poll(() => onOther, { timeout: 5_000 }).toEqual(["marker"]);
     expect(onTopic).toEqual(["first"]);
+  });
+});
+
+describe("Redis event bus through an outage", () => {
+  it("keeps publishing without failing, and asks every process to resynchronise once Redis is back", async () => {
+    const redis = await startRedisServer();
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    const [processA, processB] = await Promise.all([
+      createRedisEventBus(redis.url, { warn }),
+      createRedisEventBus(redis.url, { warn }),
+    ]);
+    try {
+      const topic = `test:${crypto.randomUUID()}`;
+      const received: string[] = [];
+      processB.subscribe(topic, (payload) => received.push(payload));
+      let resyncs = 0;
+      processB.onResync(() => {
+        resyncs += 1;
+      });
+      await processB.settled();
+
+      await redis.stop();
+      // A send during the outage commits; its publish must not turn into an error.
+      await expect(processA.publish(topic, "lost in the outage")).resolves.toBeUndefined();
+      await redis.start();
+
+      await expect.poll(() => resyncs, { timeout: 15_000 }).toBeGreaterThan(0);
+      // Resubscribed by the time it asks for a resync: what is published now arrives.
+      await expect
+        .poll(
+          async () => {
+            await processA.publish(topic, "after the outage");
+            return received.includes("after the outage");
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(true);
+      expect(received).not.toContain("lost in the outage");
+      expect(warnings.some((message) => message.includes("publish failed"))).toBe(true);
+    } finally {
+      await Promise.all([processA.close(), processB.close()]);
+      await redis.stop();
+    }
   });
 });

@@ -5,6 +5,11 @@
 export interface EventBus {
   publish(topic: string, payload: string): Promise<void>;
   subscribe(topic: string, listener: (payload: string) => void): () => void;
+  /**
+   * Called when events may have been lost (the shared bus was unreachable): every socket then
+   * tells its client to refetch. The in-process bus never loses one.
+   */
+  onResync(listener: () => void): () => void;
   /** Resolves once every subscription made so far is live, so nothing published after is missed. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -28,6 +33,9 @@ export function createMemoryEventBus(): EventBus {
         set.delete(listener);
         if (set.size === 0) listeners.delete(topic);
       };
+    },
+    onResync() {
+      return () => {};
     },
     async settled() {},
     async close() {

@@ -26,6 +26,11 @@ const ACCESS_REVOKED = JSON.stringify({ type: "access.revoked" } satisfies Contr
 export async function realtimeRoutes(app: FastifyInstance) {
   const { auth, db, bus, config } = app.deps;
   const sockets = new Set<{ close: (code: number, reason: string) => void }>();
+  /** Each open socket's way to make its client refetch and its session be checked again. */
+  const resynchronisers = new Set<() => void>();
+  const stopResync = bus.onResync(() => {
+    for (const resynchronise of resynchronisers) resynchronise();
+  });
   const socketLimit = createSocketLimit(MAX_SOCKETS_PER_PERSON);
 
   app.get(
@@ -121,6 +126,14 @@ export async function realtimeRoutes(app: FastifyInstance) {
         }),
       ];
       sockets.add(socket);
+      // Events may have been lost while the bus was away: the client refetches (after "ready")
+      // and the session is checked again, since an "access ended" may have been lost too.
+      const resynchronise = () => {
+        if (closed || !subscribed) return;
+        held = [READY, ...(held ?? [])];
+        void checkSession();
+      };
+      resynchronisers.add(resynchronise);
       let alive = true;
       socket.on("pong", () => {
         alive = true;
@@ -135,6 +148,7 @@ export async function realtimeRoutes(app: FastifyInstance) {
         closed = true;
         clearInterval(heartbeat);
         sockets.delete(socket);
+        resynchronisers.delete(resynchronise);
         for (const stop of unsubscribe) stop();
       });
       // "ready" tells the client to refetch; only once subscribed can that refetch miss nothing.
@@ -150,6 +164,7 @@ export async function realtimeRoutes(app: FastifyInstance) {
 
   // Open sockets would otherwise keep a stopping server waiting.
   app.addHook("preClose", async () => {
+    stopResync();
     for (const socket of sockets) socket.close(1001, "server stopping");
   });
 }
