@@ -35,8 +35,9 @@ export async function enqueueMail(
   });
 }
 
-/** Links that sign someone in, reset a password or accept an invitation. */
-const credentialLink = /https?:\/\/\S*?(?:\/invitation\/|\/api\/auth\/|[?&]token=)\S*/g;
+/** Links that sign someone in, reset a password, accept an invitation or unsubscribe a contact. */
+const credentialLink =
+  /https?:\/\/\S*?(?:\/invitation\/|\/api\/auth\/|\/unsubscribe\/|[?&]token=)\S*/g;
 
 /** The mail's text with every link that carries a token replaced by a note. */
 export const hideCredentialLinks = (text: string) =>

@@ -80,7 +80,18 @@ async function scene() {
     return mails.filter((mail) => mail.kind === "new_messages");
   };
   const say = (words: string) => api.send(allContacts.id, words, staffCookie);
-  return { firm, client, dana, danaCookie, otherClient, gus, gusCookie, digestToDana, say };
+  return {
+    firm,
+    staffCookie,
+    client,
+    dana,
+    danaCookie,
+    otherClient,
+    gus,
+    gusCookie,
+    digestToDana,
+    say,
+  };
 }
 
 describe("unsubscribing from message e-mails", () => {
@@ -242,6 +253,13 @@ describe("unsubscribing from message e-mails", () => {
     await s.say("Hello");
     const [digest] = await s.digestToDana();
     const token = unsubscribeTokenFor(t.config.authSecret, s.dana.id);
+    // The firm reads the e-mail on its Outbox without the contact's unsubscribe link.
+    const outbox = await t.request({ method: "GET", url: "/api/outbox", cookie: s.staffCookie });
+    const shown = outbox
+      .json()
+      .mails.find((mail: { kind: string }) => mail.kind === "new_messages");
+    expect(shown.text).toContain("Hello");
+    expect(shown.text).not.toContain(token);
     expect(digest?.headers).toEqual({
       "List-Unsubscribe": `<${t.config.publicUrl}/api/mail-subscriptions/${token}/unsubscribe>`,
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
