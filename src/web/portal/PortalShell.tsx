@@ -1,4 +1,4 @@
-import { Navigate, Outlet, useNavigate, useParams } from "react-router";
+import { Link, Navigate, Outlet, useNavigate, useParams } from "react-router";
 import { signOutTo } from "../auth.js";
 import { MessagingSideProvider } from "../messages/messagingSide.js";
 import { useRealtimeUpdates } from "../messages/useRealtimeUpdates.js";
@@ -67,6 +67,22 @@ function PortalFrame() {
           )}
         </div>
         <div className="flex items-center gap-3">
+          {current && (
+            <nav aria-label="Portal sections" className="flex items-center gap-3 text-sm">
+              <Link
+                to={`/portal/clients/${current.clientId}`}
+                className="text-blue-800 hover:underline"
+              >
+                Messages
+              </Link>
+              <Link
+                to={`/portal/clients/${current.clientId}/files`}
+                className="text-blue-800 hover:underline"
+              >
+                Files
+              </Link>
+            </nav>
+          )}
           <span className="hidden text-sm text-slate-700 sm:inline">{session.data?.name}</span>
           <Button variant="secondary" onClick={() => void signOutTo("/portal/sign-in")}>
             Sign out
