@@ -25,7 +25,7 @@ import {
   uploadPath,
 } from "../../../test/files.js";
 import { docOf, messagingApi, textDoc } from "../../../test/messaging.js";
-import { listen, portalApi } from "../../../test/portal.js";
+import { isMessageFrame, listen, openSocket, portalApi } from "../../../test/portal.js";
 import type { Conversation, Message } from "../../shared/api/messaging.js";
 import type { FileStorageConfig } from "../config.js";
 import { attachments } from "../db/schema.js";
@@ -112,6 +112,33 @@ describe("sending files with a message", () => {
     expect(sha256(fromPortal.bytes)).toBe(sha256(pdf));
     const fromStaff = await download(origin, attachmentPath(second.id), benCookie);
     expect(sha256(fromStaff.bytes)).toBe(sha256(png));
+  });
+
+  it("tells each audience live: the message's files reach contacts, a note's files only staff", async () => {
+    const danaSocket = await openSocket(origin, danaCookie);
+    const benSocket = await openSocket(origin, benCookie);
+    const shared = await staffUpload(adaCookie, "shared.pdf", pdfBytes("shared"));
+    const hidden = await staffUpload(adaCookie, "hidden-note-file.pdf", pdfBytes("hidden"));
+    const message = await staffApi.send(acmeAll.id, "For everyone", adaCookie, {
+      attachmentIds: [shared.id],
+    });
+    const note = await staffApi.send(acmeAll.id, "For the team", adaCookie, {
+      internal: true,
+      attachmentIds: [hidden.id],
+    });
+    const last = await staffApi.send(acmeAll.id, "Last one", adaCookie);
+    const danaFrame = await danaSocket.waitFor(
+      isMessageFrame("message.created", message.id),
+      "file",
+    );
+    expect((danaFrame.data?.message as Message).attachments).toEqual([shared]);
+    const benFrame = await benSocket.waitFor(isMessageFrame("message.created", note.id), "note");
+    expect((benFrame.data?.message as Message).attachments).toEqual([hidden]);
+    await danaSocket.waitFor(isMessageFrame("message.created", last.id), "last");
+    expect(JSON.stringify(danaSocket.raw)).not.toContain(hidden.id);
+    expect(JSON.stringify(danaSocket.raw)).not.toContain("hidden-note-file.pdf");
+    danaSocket.socket.close();
+    benSocket.socket.close();
   });
 
   it("sends a message of files only, but not an empty message without files", async () => {
