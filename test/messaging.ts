@@ -130,7 +130,7 @@ export function messagingApi(t: TestApp, side: MessagingSide = "staff") {
     conversationId: string,
     body: string | RichTextDoc,
     cookie: string,
-    options: { id?: string; internal?: boolean } = {},
+    options: { id?: string; internal?: boolean; attachmentIds?: string[] } = {},
   ): Promise<Message> => {
     const response = await postMessage(
       conversationId,
@@ -138,6 +138,7 @@ export function messagingApi(t: TestApp, side: MessagingSide = "staff") {
         id: options.id ?? crypto.randomUUID(),
         body: typeof body === "string" ? textDoc(body) : body,
         ...(options.internal === undefined ? {} : { internal: options.internal }),
+        ...(options.attachmentIds ? { attachmentIds: options.attachmentIds } : {}),
       },
       cookie,
     );

@@ -110,6 +110,13 @@ const screens: RouteObject[] = [
         ),
       },
       {
+        path: "clients/:clientId/files",
+        ...screen(
+          () => import("./portal/PortalFilesPage.js"),
+          (m) => m.PortalFilesPage,
+        ),
+      },
+      {
         path: "clients/:clientId/:conversationId?",
         ...screen(
           () => import("./portal/PortalMessagesPage.js"),
@@ -172,6 +179,13 @@ const screens: RouteObject[] = [
             ...screen(
               () => import("./staff/ContactsPage.js"),
               (m) => m.ContactsPage,
+            ),
+          },
+          {
+            path: "files",
+            ...screen(
+              () => import("./staff/files/FilesPage.js"),
+              (m) => m.FilesPage,
             ),
           },
           {

@@ -11,7 +11,9 @@ import {
 } from "../auth/principal.js";
 import { addEndpointRoute } from "../http/endpoint-route.js";
 import { AppError, errorBody, notFound } from "../http/errors.js";
+import { actorFor } from "../messaging/actor.js";
 import { findVisibleAttachment } from "./attachments.service.js";
+import { listClientFiles } from "./client-files.service.js";
 import { opensInline } from "./content-types.js";
 import type { ByteRange } from "./storage.js";
 import { type IncomingFile, storeUpload } from "./uploads.service.js";
@@ -162,6 +164,15 @@ async function staffFileRoutes(app: FastifyInstance) {
     handler: async (request, reply) =>
       sendAttachment(request, reply, staffOf(request), "thumbnail"),
   });
+  addEndpointRoute(app, "listClientFiles", {
+    handler: async (request) =>
+      listClientFiles(
+        app.deps.db,
+        actorFor(staffOf(request)),
+        request.params.clientId,
+        request.query,
+      ),
+  });
 }
 
 async function portalFileRoutes(app: FastifyInstance) {
@@ -194,6 +205,10 @@ async function portalFileRoutes(app: FastifyInstance) {
   addEndpointRoute(app, "downloadPortalThumbnail", {
     handler: async (request, reply) =>
       sendAttachment(request, reply, contactOf(request), "thumbnail"),
+  });
+  addEndpointRoute(app, "listPortalClientFiles", {
+    handler: async (request) =>
+      listClientFiles(db, actorFor(contactOf(request)), request.params.clientId, request.query),
   });
 }
 

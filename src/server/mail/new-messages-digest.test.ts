@@ -11,8 +11,9 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
 import { buildClient, buildContact, buildFirm, buildStaff } from "../../../test/factories.js";
+import { pdfBytes, uploadFile, uploadPath } from "../../../test/files.js";
 import { messagingApi } from "../../../test/messaging.js";
-import { portalApi } from "../../../test/portal.js";
+import { listen, portalApi } from "../../../test/portal.js";
 import type { Conversation } from "../../shared/api/messaging.js";
 import { contacts, messages } from "../db/schema.js";
 import {
@@ -143,6 +144,29 @@ describe("the new-messages e-mail", () => {
     expect(
       (await portal.mailsTo(s.owner.email)).filter((row) => row.kind === "new_messages"),
     ).toEqual([]);
+  });
+
+  it("names the files of the public messages it tells about, never a note's", async () => {
+    const s = await scene();
+    const origin = await listen(t);
+    const secret = `note-file-${unique()}.txt`;
+    const upload = async (name: string, content: Buffer) => {
+      const answer = await uploadFile(origin, uploadPath, s.staffCookie, { name, content });
+      expect(answer.status).toBe(201);
+      return answer.body.id;
+    };
+    await api.send(s.allContacts.id, "Your return", s.staffCookie, {
+      attachmentIds: [await upload("return.pdf", pdfBytes("return"))],
+    });
+    await api.send(s.allContacts.id, "Team only", s.staffCookie, {
+      internal: true,
+      attachmentIds: [await upload(secret, Buffer.from("team only"))],
+    });
+    expect(await s.digest()).toEqual({ mailed: 1 });
+    const [mail] = await digestsTo(s.dana);
+    expect(mail?.textBody).toContain("- Olivia Owner: Your return\n  Attached: return.pdf");
+    expect(mail?.htmlBody).toContain("Attached: return.pdf");
+    expect(`${mail?.textBody}${mail?.htmlBody}`).not.toContain(secret);
   });
 
   it("covers a burst of messages with one e-mail", async () => {

@@ -26,6 +26,7 @@ import {
   staff,
   user,
 } from "../db/schema.js";
+import { listAttachmentsOfMessages } from "../files/attachments.service.js";
 import { messageViewColumns } from "../messaging/message-sql.js";
 import { contactConversations, hasPortalAccess, publicMessages } from "../messaging/visibility.js";
 import { enqueueMail } from "./outbox.js";
@@ -90,6 +91,7 @@ async function dueRows(db: Database, options: DigestOptions) {
       lastReadSeq: sql<number>`coalesce(${readCursors.lastReadSeq}, 0)`.as("last_read_seq"),
       notifiedSeq: sql<number>`coalesce(${readCursors.notifiedSeq}, 0)`.as("notified_seq"),
       publicSeq: sql<number>`${messages.publicSeq}`.as("public_seq"),
+      messageId: sql<string>`${messages.id}`.as("message_id"),
       authorName: messageViewColumns.authorName.as("author_name"),
       body: sql<RichTextDoc>`${messages.body}`.as("body"),
       newestFirst:
@@ -156,6 +158,7 @@ async function dueRows(db: Database, options: DigestOptions) {
       lastReadSeq: pending.lastReadSeq,
       notifiedSeq: pending.notifiedSeq,
       authorName: pending.authorName,
+      messageId: pending.messageId,
       body: pending.body,
       count: pending.count,
       newestSeq: pending.newestSeq,
@@ -195,7 +198,22 @@ type ContactDigest = {
 
 async function dueDigests(db: Database, options: DigestOptions): Promise<ContactDigest[]> {
   const digests = new Map<string, ContactDigest>();
-  for (const row of await dueRows(db, options)) {
+  const rows = await dueRows(db, options);
+  // Only public messages are due, so the files named are the ones the contact may download.
+  const filesByMessage = new Map<string, string[]>();
+  for (const firmId of new Set(rows.map((row) => row.firmId))) {
+    const listed = await listAttachmentsOfMessages(db, {
+      firmId,
+      messageIds: rows.filter((row) => row.firmId === firmId).map((row) => row.messageId),
+    });
+    for (const [messageId, files] of listed) {
+      filesByMessage.set(
+        messageId,
+        files.map((file) => file.name),
+      );
+    }
+  }
+  for (const row of rows) {
     let digest = digests.get(row.contactId);
     if (!digest) {
       digest = { ...row, threads: [] };
@@ -218,6 +236,7 @@ async function dueDigests(db: Database, options: DigestOptions): Promise<Contact
     thread.previews.push({
       authorName: row.authorName,
       body: renderRichTextForMail(row.body, { maxChars: PREVIEW_CHARS }),
+      files: filesByMessage.get(row.messageId) ?? [],
     });
   }
   return [...digests.values()];

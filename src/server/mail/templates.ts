@@ -71,8 +71,11 @@ export type DigestConversation = {
   url: string;
   count: number;
   /** The newest messages, oldest first, each already shortened. */
-  previews: { authorName: string; body: MailBody }[];
+  previews: { authorName: string; body: MailBody; files?: string[] }[];
 };
+
+const filesLine = (files: string[] | undefined) =>
+  files && files.length > 0 ? `Attached: ${files.join(", ")}` : "";
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
@@ -101,14 +104,18 @@ export function newMessagesMail(input: {
         ? [`(${plural(hidden(conversation), "earlier message")} not shown)`]
         : []),
       ...conversation.previews.map(
-        (preview) => `- ${preview.authorName}: ${indent(preview.body.text, "  ")}`,
+        (preview) =>
+          `- ${preview.authorName}: ${indent(
+            [preview.body.text, filesLine(preview.files)].filter(Boolean).join("\n"),
+            "  ",
+          )}`,
       ),
       `Read and reply: ${conversation.url}`,
     ].join("\n"),
   );
   const htmlSections = input.conversations.map(
     (conversation) => `<h3 style="margin:24px 0 8px">${escapeHtml(heading(conversation))}</h3>
-${hidden(conversation) > 0 ? `<p style="color:#475569;font-size:13px">${escapeHtml(`${plural(hidden(conversation), "earlier message")} not shown`)}</p>\n` : ""}${conversation.previews.map((preview) => `<div style="margin:0 0 12px"><strong>${escapeHtml(preview.authorName)}</strong><div style="padding-left:12px;border-left:3px solid #e2e8f0">${preview.body.html}</div></div>`).join("\n")}
+${hidden(conversation) > 0 ? `<p style="color:#475569;font-size:13px">${escapeHtml(`${plural(hidden(conversation), "earlier message")} not shown`)}</p>\n` : ""}${conversation.previews.map((preview) => `<div style="margin:0 0 12px"><strong>${escapeHtml(preview.authorName)}</strong><div style="padding-left:12px;border-left:3px solid #e2e8f0">${preview.body.html}${preview.files?.length ? `<p style="color:#475569;font-size:13px">${escapeHtml(filesLine(preview.files))}</p>` : ""}</div></div>`).join("\n")}
 <p><a href="${escapeHtml(conversation.url)}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">Read and reply</a></p>
 <p style="color:#475569;font-size:13px">Or open this link: ${escapeHtml(conversation.url)}</p>`,
   );

@@ -46,7 +46,6 @@ import {
   UNREAD_CAP,
 } from "../../shared/api/messaging.js";
 import { contacts, mailOutbox } from "../db/schema.js";
-import { claimUploadsForMessage } from "../files/attachments.service.js";
 import { sendNewMessageDigests } from "../mail/new-messages-digest.js";
 
 const MARKER = `CANARY-${crypto.randomUUID()}`;
@@ -81,6 +80,7 @@ let contactApi: ReturnType<typeof messagingApi>;
 let firm: TestFirm;
 let ben: TestStaff;
 let adaCookie: string;
+let otherFirmCookie: string;
 let benSocket: SocketListener;
 let acme: ClientRow;
 let gus: ContactRow;
@@ -156,6 +156,7 @@ beforeAll(async () => {
   // A second firm, whose contact listens too.
   const otherFirm = await buildFirm(db, "Other Firm");
   const otherCookie = await t.signIn((await buildStaff(db, otherFirm, { role: "owner" })).email);
+  otherFirmCookie = otherCookie;
   const otherClient = await buildClient(db, otherFirm, "Other Client");
   const olive = await buildContact(db, otherClient, { name: "Olive Other" });
   const oliveCookie = await portal.grantAccess(otherClient, olive, otherCookie);
@@ -374,22 +375,20 @@ beforeAll(async () => {
   await note(danaDirect, `${MARKER} Dana's thread ends with a note`);
   await snapshotLists();
 
-  // Files on notes, attached the way a send attaches them.
-  const noteFile = async (message: Message, name: string, content: Buffer) => {
+  // Files on notes, sent with the note as the composer sends them.
+  const noteFile = async (conversation: Conversation, name: string, content: Buffer) => {
     const uploaded = await uploadFile(origin, uploadPath, adaCookie, { name, content });
     expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
-    await db.transaction((tx) =>
-      claimUploadsForMessage(tx, {
-        uploader: { kind: "staff", staffId: ada.id },
-        attachmentIds: [uploaded.body.id],
-        messageId: message.id,
-        firmId: firm.id,
-      }),
-    );
+    const message = await api.send(conversation.id, `${MARKER} with a file`, adaCookie, {
+      internal: true,
+      attachmentIds: [uploaded.body.id],
+    });
+    expect(message.attachments).toEqual([uploaded.body]);
+    notes.push(message);
     noteFiles.push(uploaded.body);
   };
-  await noteFile(firstNote, `${MARKER}-memo.txt`, Buffer.from(`${MARKER} do not send`));
-  await noteFile(directNote, `${MARKER}.png`, await pngBytes(64, 64));
+  await noteFile(allContacts, `${MARKER}-memo.txt`, Buffer.from(`${MARKER} do not send`));
+  await noteFile(danaDirect, `${MARKER}.png`, await pngBytes(64, 64));
 
   await staffSays(eliDirect, "Eli, a private word");
   await note(eliDirect, `${MARKER} about Eli`);
@@ -656,7 +655,8 @@ describe("the leak canary", () => {
     const staffAll = staffList.conversations.find((row) => row.id === allContacts.id);
     expect(staffAll?.lastMessage).toMatchObject({
       internal: true,
-      preview: `${MARKER} last word is a note`,
+      // The note sent with a file is the All Contacts thread's last message.
+      preview: `${MARKER} with a file`,
     });
     const staffMessages = await allMessagesOf(allContacts.id, adaCookie);
     expect(JSON.stringify(staffMessages)).toContain(MARKER);
@@ -668,6 +668,16 @@ describe("the leak canary", () => {
         cookie: adaCookie,
       });
       expect(answer.statusCode).toBe(200);
+      // Staff hear of the note's file live; another firm's staff cannot download it.
+      expect(JSON.stringify(benSocket.frames)).toContain(file.id);
+      for (const suffix of ["", "/thumbnail"]) {
+        const elsewhere = await t.request({
+          method: "GET",
+          url: `${attachmentPath(file.id)}${suffix}`,
+          cookie: otherFirmCookie,
+        });
+        expect(elsewhere.statusCode).toBe(404);
+      }
     }
   });
 

@@ -56,6 +56,7 @@ export type MentionDirectory = (staffIds: string[]) => Promise<Map<string, strin
 export async function parseMessageBody(
   json: unknown,
   mentionDirectory: MentionDirectory,
+  options: { allowEmpty?: boolean } = {},
 ): Promise<ParsedMessageBody> {
   // Checked first, without recursion: measuring or parsing a deeply nested body would
   // otherwise exhaust the stack (a 500) well below the size limit.
@@ -67,7 +68,11 @@ export async function parseMessageBody(
   }
   const content = (json as { content?: unknown[] } | null)?.content;
   if (content === undefined || (Array.isArray(content) && content.length === 0)) {
-    throw new AppError("empty_message", 400, "Write something before sending.");
+    if (!options.allowEmpty) {
+      throw new AppError("empty_message", 400, "Write something before sending.");
+    }
+    // A message of files only: the document the editor writes when nothing was typed.
+    json = { type: "doc", content: [{ type: "paragraph" }] };
   }
   let doc: ProseMirrorNode;
   try {
@@ -114,7 +119,7 @@ export async function parseMessageBody(
   doc = relabelMentions(doc, names);
 
   const text = plainTextOf(doc);
-  if (text.trim().length === 0) {
+  if (text.trim().length === 0 && !options.allowEmpty) {
     throw new AppError("empty_message", 400, "Write something before sending.");
   }
   if (text.length > MAX_MESSAGE_TEXT_LENGTH) {

@@ -23,6 +23,7 @@ export function toStaffMessage(row: MessageRow): Message {
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
     version: row.version,
+    attachments: row.attachments ?? [],
   };
 }
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Attachment } from "../../shared/api/files.js";
 import type { Queryable } from "../db/connect.js";
 import { contacts, conversations, messages, staff, user } from "../db/schema.js";
 import type { Reader } from "./read-state.js";
@@ -37,6 +38,8 @@ export type MessageRow = {
   createdAt: Date;
   editedAt: Date | null;
   version: number;
+  /** Loaded separately (`withAttachments`); a row read without them has none. */
+  attachments?: Attachment[];
 };
 
 /** Selects messages with their authors' names; the caller adds the where, order and limit. */

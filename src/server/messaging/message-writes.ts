@@ -3,6 +3,12 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { conversations, mentions, messages } from "../db/schema.js";
+import {
+  claimUploadsForMessage,
+  removeAttachmentsFromMessage,
+  type StoredFile,
+  storedFilesOfMessages,
+} from "../files/attachments.service.js";
 import { AppError, notFound } from "../http/errors.js";
 import type { Identity } from "./actor.js";
 import type { ParsedMessageBody } from "./message-body.js";
@@ -37,6 +43,8 @@ export type NewMessage = {
   ownNumber: (numbers: { seq: number; publicSeq: number }) => number;
   internal: boolean;
   body: ParsedMessageBody;
+  /** The author's own unsent uploads to attach; any that is not refuses the whole send. */
+  attachmentIds: readonly string[];
 };
 
 export type StoredMessage = { row: MessageRow; conversation: ConversationAudience };
@@ -105,13 +113,19 @@ export async function storeNumberedMessage(
           })),
         );
       }
+      const attached = await claimUploadsForMessage(tx, {
+        uploader: author,
+        attachmentIds: input.attachmentIds,
+        messageId: row.id,
+        firmId: conversation.firmId,
+      });
       await advanceReadCursor(tx, {
         firmId: conversation.firmId,
         conversationId: conversation.id,
         reader: author,
         seq: input.ownNumber({ seq, publicSeq }),
       });
-      return { row: { ...row, authorName: author.name }, conversation };
+      return { row: { ...row, authorName: author.name, attachments: attached }, conversation };
     });
   } catch (error) {
     if (id && isUniqueViolation(error, "messages_pkey")) return { duplicateOf: id };
@@ -119,9 +133,25 @@ export async function storeNumberedMessage(
   }
 }
 
-/** Removes one's own message; its mentions and attachments' rows go with it. */
-export async function removeMessage(db: Database, messageId: string, author: Reader) {
-  await db.delete(messages).where(and(eq(messages.id, messageId), authoredBy(author)));
+/**
+ * Removes one's own message; its mentions and attachments' rows go with it. Answers where its
+ * files' bytes are, for the caller to remove after the commit.
+ */
+export async function removeMessage(
+  db: Database,
+  input: { firmId: string; messageId: string; author: Reader },
+): Promise<StoredFile[]> {
+  return db.transaction(async (tx) => {
+    const stored = await storedFilesOfMessages(tx, {
+      firmId: input.firmId,
+      messageIds: [input.messageId],
+    });
+    const removed = await tx
+      .delete(messages)
+      .where(and(eq(messages.id, input.messageId), authoredBy(input.author)))
+      .returning({ id: messages.id });
+    return removed.length > 0 ? stored : [];
+  });
 }
 
 /**
@@ -130,8 +160,15 @@ export async function removeMessage(db: Database, messageId: string, author: Rea
  */
 export async function replaceMessageBody(
   db: Database,
-  input: { messageId: string; version: number; body: ParsedMessageBody; authorName: string },
-): Promise<MessageRow> {
+  input: {
+    messageId: string;
+    version: number;
+    body: ParsedMessageBody;
+    authorName: string;
+    /** Files to take off the message; ids that are not its files are ignored. */
+    removeAttachmentIds: readonly string[];
+  },
+): Promise<{ row: MessageRow; removedFiles: StoredFile[] }> {
   const { body, messageId } = input;
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -159,6 +196,11 @@ export async function replaceMessageBody(
           body.mentionedStaffIds.map((staffId) => ({ firmId: row.firmId, messageId, staffId })),
         );
     }
-    return { ...row, authorName: input.authorName };
+    const removedFiles = await removeAttachmentsFromMessage(tx, {
+      firmId: row.firmId,
+      messageId,
+      attachmentIds: input.removeAttachmentIds,
+    });
+    return { row: { ...row, authorName: input.authorName }, removedFiles };
   });
 }

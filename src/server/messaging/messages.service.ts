@@ -1,4 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
+import type { FastifyBaseLogger } from "fastify";
 import type {
   EditMessageBody,
   Message,
@@ -6,8 +7,10 @@ import type {
   SendMessageInput,
 } from "../../shared/api/messaging.js";
 import type { StaffPrincipal } from "../auth/principal.js";
-import type { Database } from "../db/connect.js";
+import type { Database, Queryable } from "../db/connect.js";
 import { messages, staff, user } from "../db/schema.js";
+import { listAttachmentsOfMessages, removeStoredFiles } from "../files/attachments.service.js";
+import type { FileStorage } from "../files/storage.js";
 import { AppError, forbidden, notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
@@ -15,7 +18,12 @@ import type { Actor } from "./actor.js";
 import { findConversation } from "./conversations.service.js";
 import { parseMessageBody } from "./message-body.js";
 import { publishMessageDeleted, publishMessageSaved } from "./message-events.js";
-import { isAuthoredBy, selectMessagePage, selectMessagesWithConversation } from "./message-sql.js";
+import {
+  isAuthoredBy,
+  type MessageRow,
+  selectMessagePage,
+  selectMessagesWithConversation,
+} from "./message-sql.js";
 import { removeMessage, replaceMessageBody, storeNumberedMessage } from "./message-writes.js";
 import { advanceReadCursor } from "./read-state.js";
 
@@ -24,6 +32,22 @@ import { advanceReadCursor } from "./read-state.js";
  * says whose numbering, shape, notes and mentions apply.
  */
 
+/** Where removed files' bytes go after a commit, and where a failure to remove them is logged. */
+export type FileCleanup = { storage: FileStorage; log: Pick<FastifyBaseLogger, "warn"> };
+
+/** The rows with their files; the caller has already decided the reader may see these messages. */
+async function withAttachments(
+  db: Queryable,
+  firmId: string,
+  rows: MessageRow[],
+): Promise<MessageRow[]> {
+  const byMessage = await listAttachmentsOfMessages(db, {
+    firmId,
+    messageIds: rows.map((row) => row.id),
+  });
+  return rows.map((row) => ({ ...row, attachments: byMessage.get(row.id) ?? [] }));
+}
+
 /** Keyset page of a conversation, newest page first when `before` is not given. */
 export async function listMessages(
   db: Database,
@@ -31,7 +55,7 @@ export async function listMessages(
   conversationId: string,
   page: { before?: number; limit: number },
 ): Promise<MessagePage> {
-  await findConversation(db, actor, conversationId);
+  const conversation = await findConversation(db, actor, conversationId);
   const { rows, hasOlder } = await selectMessagePage(db, {
     conversationId,
     visible: actor.visibleMessages,
@@ -39,7 +63,8 @@ export async function listMessages(
     before: page.before,
     limit: page.limit,
   });
-  return { messages: rows.map(actor.shapeMessage), hasOlder };
+  const shown = await withAttachments(db, conversation.firmId, rows);
+  return { messages: shown.map(actor.shapeMessage), hasOlder };
 }
 
 /** A message the actor may see, with the conversation it is in; undefined when unseen. */
@@ -47,7 +72,9 @@ async function findVisibleMessage(db: Database, actor: Actor, messageId: string)
   const [found] = await selectMessagesWithConversation(db).where(
     and(eq(messages.id, messageId), actor.visibleMessages, actor.visibleConversations),
   );
-  return found;
+  if (!found) return undefined;
+  const [row = found.row] = await withAttachments(db, found.conversation.firmId, [found.row]);
+  return { ...found, row: row as MessageRow };
 }
 
 /**
@@ -59,11 +86,19 @@ export async function sendMessage(
   bus: EventBus,
   actor: Actor,
   conversationId: string,
-  input: { id: string; body: unknown; internal?: SendMessageInput["internal"] },
+  input: {
+    id: string;
+    body: unknown;
+    internal?: SendMessageInput["internal"];
+    attachmentIds?: readonly string[];
+  },
 ): Promise<{ message: Message; created: boolean }> {
   const internal = input.internal ?? false;
   if (internal && !actor.mayWriteNotes) throw forbidden("Only staff write internal notes.");
-  const body = await parseMessageBody(input.body, actor.mentionDirectory(db));
+  const attachmentIds = input.attachmentIds ?? [];
+  const body = await parseMessageBody(input.body, actor.mentionDirectory(db), {
+    allowEmpty: attachmentIds.length > 0,
+  });
   const stored = await storeNumberedMessage(db, {
     chosenId: input.id,
     conversationId,
@@ -72,6 +107,7 @@ export async function sendMessage(
     ownNumber: actor.ownNumber,
     internal,
     body,
+    attachmentIds,
   });
   if ("duplicateOf" in stored) {
     const existing = await findVisibleMessage(db, actor, stored.duplicateOf);
@@ -99,35 +135,53 @@ async function findOwnMessage(db: Database, actor: Actor, messageId: string) {
   return { ...found, author };
 }
 
-/** Replaces the body of one's own message; a stale `version` fails with 409 and changes nothing. */
+/**
+ * Replaces the body of one's own message and takes off the files named in `removeAttachmentIds`
+ * (their bytes go after the commit); a stale `version` fails with 409 and changes nothing.
+ */
 export async function editMessage(
   db: Database,
   bus: EventBus,
+  files: FileCleanup,
   actor: Actor,
   messageId: string,
-  input: EditMessageBody,
+  input: Pick<EditMessageBody, "body" | "version"> & { removeAttachmentIds?: readonly string[] },
 ): Promise<Message> {
   const { row: current, conversation } = await findOwnMessage(db, actor, messageId);
-  const body = await parseMessageBody(input.body, actor.mentionDirectory(db));
-  const edited = await replaceMessageBody(db, {
+  const removeAttachmentIds = input.removeAttachmentIds ?? [];
+  const keepsFiles = (current.attachments ?? []).some(
+    (file) => !removeAttachmentIds.includes(file.id),
+  );
+  const body = await parseMessageBody(input.body, actor.mentionDirectory(db), {
+    allowEmpty: keepsFiles,
+  });
+  const { row, removedFiles } = await replaceMessageBody(db, {
     messageId,
     version: input.version,
     body,
     authorName: current.authorName,
+    removeAttachmentIds,
   });
+  await removeStoredFiles(files.storage, removedFiles, files.log);
+  const [edited = row] = await withAttachments(db, conversation.firmId, [row]);
   await publishMessageSaved(bus, conversation, "message.updated", edited);
   return actor.shapeMessage(edited);
 }
 
-/** Deletes one's own message for everyone: the row and its mentions are removed. */
+/**
+ * Deletes one's own message for everyone: the row, its mentions and its files' rows are removed,
+ * and the files' bytes after the commit.
+ */
 export async function deleteMessage(
   db: Database,
   bus: EventBus,
+  files: FileCleanup,
   actor: Actor,
   messageId: string,
 ): Promise<void> {
   const { row, conversation, author } = await findOwnMessage(db, actor, messageId);
-  await removeMessage(db, messageId, author);
+  const stored = await removeMessage(db, { firmId: conversation.firmId, messageId, author });
+  await removeStoredFiles(files.storage, stored, files.log);
   await publishMessageDeleted(bus, conversation, row);
 }
 

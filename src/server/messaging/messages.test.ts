@@ -273,6 +273,7 @@ describe("sending and listing", () => {
       createdAt: expect.any(String),
       editedAt: null,
       version: 1,
+      attachments: [],
     });
     expect(Date.now() - Date.parse(sent.createdAt)).toBeLessThan(60_000);
 

@@ -14,7 +14,7 @@ import {
 } from "./messages.service.js";
 
 export async function messagingRoutes(app: FastifyInstance) {
-  const { db, bus, config } = app.deps;
+  const { db, bus, config, storage } = app.deps;
   const limits = messageRateLimits(config);
   // onRequest, not preHandler: without a session the answer is 401 before any input is validated.
   app.addHook("onRequest", requireStaff);
@@ -59,12 +59,25 @@ export async function messagingRoutes(app: FastifyInstance) {
   addEndpointRoute(app, "editMessage", {
     config: limits.edit,
     handler: async (request) =>
-      editMessage(db, bus, staffActor(request), request.params.messageId, request.body),
+      editMessage(
+        db,
+        bus,
+        { storage, log: request.log },
+        staffActor(request),
+        request.params.messageId,
+        request.body,
+      ),
   });
 
   addEndpointRoute(app, "deleteMessage", {
     handler: async (request, reply) => {
-      await deleteMessage(db, bus, staffActor(request), request.params.messageId);
+      await deleteMessage(
+        db,
+        bus,
+        { storage, log: request.log },
+        staffActor(request),
+        request.params.messageId,
+      );
       return reply.status(204).send(null);
     },
   });

@@ -14,7 +14,7 @@ import {
 
 /** The contact's side of Messages: same shapes as staff get, in the contact's own numbering. */
 export async function portalMessagingRoutes(app: FastifyInstance) {
-  const { db, bus, config } = app.deps;
+  const { db, bus, config, storage } = app.deps;
   const limits = messageRateLimits(config);
   app.addHook("onRequest", requireContact);
   const contact = (request: Parameters<typeof contactOf>[0]) => actorFor(contactOf(request));
@@ -45,12 +45,25 @@ export async function portalMessagingRoutes(app: FastifyInstance) {
   addEndpointRoute(app, "editPortalMessage", {
     config: limits.edit,
     handler: async (request) =>
-      editMessage(db, bus, contact(request), request.params.messageId, request.body),
+      editMessage(
+        db,
+        bus,
+        { storage, log: request.log },
+        contact(request),
+        request.params.messageId,
+        request.body,
+      ),
   });
 
   addEndpointRoute(app, "deletePortalMessage", {
     handler: async (request, reply) => {
-      await deleteMessage(db, bus, contact(request), request.params.messageId);
+      await deleteMessage(
+        db,
+        bus,
+        { storage, log: request.log },
+        contact(request),
+        request.params.messageId,
+      );
       return reply.status(204).send(null);
     },
   });

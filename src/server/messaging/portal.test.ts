@@ -350,6 +350,7 @@ describe("a contact's own messages", () => {
       createdAt: expect.any(String),
       editedAt: null,
       version: 1,
+      attachments: [],
     });
 
     const retried = await contactApi.postMessage(thread.id, { id, body }, dana.cookie);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clientParamsSchema } from "./clients.js";
 import { type Endpoint, fileBytesSchema } from "./endpoint.js";
 import { type RouteName, routes } from "./routes.js";
 
@@ -90,6 +91,42 @@ export const portalUploadQuerySchema = z.object({
   clientId: z.uuid("Choose the client this file is for."),
 });
 
+/** Files listed per page in a client's Files view. */
+export const FILE_PAGE_SIZE = 50;
+
+/** One sent file of a client, with where and by whom it was sent. */
+export const clientFileSchema = z.object({
+  attachment: attachmentSchema,
+  messageId: z.uuid(),
+  conversationId: z.uuid(),
+  /** The thread's title as the reader sees it ("All Contacts", a contact's name, "Direct Message"). */
+  conversationTitle: z.string(),
+  conversationKind: z.enum(["all_contacts", "direct"]),
+  /** Whether the file sits on an internal note (staff only ever see these). */
+  internal: z.boolean(),
+  sentBy: z.object({ kind: z.enum(["staff", "contact"]), name: z.string() }),
+  sentAt: z.iso.datetime(),
+});
+export type ClientFile = z.infer<typeof clientFileSchema>;
+
+export const clientFilesQuerySchema = z.object({
+  limit: z.coerce.number<number>().int().min(1).max(FILE_PAGE_SIZE).default(FILE_PAGE_SIZE),
+  /** Where the previous page ended (its `nextCursor`). */
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, "Not a position in this list.")
+    .optional(),
+});
+
+export const clientFilePageSchema = z.object({
+  /** Newest first. */
+  files: z.array(clientFileSchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type ClientFilePage = z.infer<typeof clientFilePageSchema>;
+
 const download = { 200: fileBytesSchema, 206: fileBytesSchema, 304: fileBytesSchema };
 const downloadErrors = [400, 401, 403, 404, 416] as const;
 
@@ -121,6 +158,16 @@ export const fileEndpoints = {
     responses: download,
     errors: downloadErrors,
   },
+  listClientFiles: {
+    ...routes.listClientFiles,
+    access: "staff",
+    tags: ["files"],
+    summary: "Every file sent in the client's conversations, notes included, newest first",
+    params: clientParamsSchema,
+    query: clientFilesQuerySchema,
+    responses: { 200: clientFilePageSchema },
+    errors: [400, 401, 403, 404],
+  },
   uploadPortalFile: {
     ...routes.uploadPortalFile,
     access: "contact",
@@ -148,5 +195,15 @@ export const fileEndpoints = {
     params: attachmentParamsSchema,
     responses: download,
     errors: downloadErrors,
+  },
+  listPortalClientFiles: {
+    ...routes.listPortalClientFiles,
+    access: "contact",
+    tags: ["portal"],
+    summary: "The files of the client's messages the contact may see, newest first",
+    params: clientParamsSchema,
+    query: clientFilesQuerySchema,
+    responses: { 200: clientFilePageSchema },
+    errors: [400, 401, 403, 404],
   },
 } satisfies Partial<Record<RouteName, Endpoint>>;

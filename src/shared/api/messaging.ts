@@ -3,6 +3,7 @@ import { richTextDocSchema } from "../rich-text/document.js";
 import { clientParamsSchema, portalStatusSchema } from "./clients.js";
 import { type Endpoint, noContentSchema } from "./endpoint.js";
 import { MAX_INT32 } from "./fields.js";
+import { attachmentSchema, MAX_ATTACHMENTS_PER_MESSAGE } from "./files.js";
 import { type RouteName, routes } from "./routes.js";
 
 export const conversationKindSchema = z.enum(["all_contacts", "direct"]);
@@ -29,6 +30,8 @@ export const messageSchema = z.object({
   createdAt: z.iso.datetime(),
   editedAt: z.iso.datetime().nullable(),
   version: z.number().int(),
+  /** The message's files, in the order they were attached; exactly as visible as the message. */
+  attachments: z.array(attachmentSchema),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -97,6 +100,13 @@ export const messagePageSchema = z.object({
 });
 export type MessagePage = z.infer<typeof messagePageSchema>;
 
+const attachmentIdsSchema = z
+  .array(z.uuid("Not a valid attachment id."))
+  .max(
+    MAX_ATTACHMENTS_PER_MESSAGE,
+    `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files.`,
+  );
+
 export const sendMessageBodySchema = z.object({
   /**
    * Chosen by the sender, so a retried send stores one message. The message is stored under an
@@ -105,6 +115,8 @@ export const sendMessageBodySchema = z.object({
   id: z.uuid("A message id must be a UUID."),
   body: richTextDocSchema,
   internal: z.boolean().default(false),
+  /** The sender's own uploads to attach (each can be attached once); the body may then be empty. */
+  attachmentIds: attachmentIdsSchema.default([]),
 });
 export type SendMessageBody = z.input<typeof sendMessageBodySchema>;
 
@@ -116,6 +128,8 @@ export const editMessageBodySchema = z.object({
   body: richTextDocSchema,
   /** The version the editor started from; a newer one on the server answers 409. */
   version: z.number().int().positive().max(MAX_INT32, "Not a version of this message."),
+  /** Files to take off the message (an edit can remove files, never add them). */
+  removeAttachmentIds: attachmentIdsSchema.default([]),
 });
 export type EditMessageBody = z.infer<typeof editMessageBodySchema>;
 

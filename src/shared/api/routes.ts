@@ -91,6 +91,8 @@ export const routes = {
     method: "GET",
     path: "/api/portal/attachments/:attachmentId/thumbnail",
   },
+  listClientFiles: { method: "GET", path: "/api/clients/:clientId/files" },
+  listPortalClientFiles: { method: "GET", path: "/api/portal/clients/:clientId/files" },
 } as const satisfies Record<string, { method: HttpMethod; path: string }>;
 
 export type RouteName = keyof typeof routes;

@@ -1,14 +1,23 @@
-import { Lock } from "lucide-react";
+import { Lock, Paperclip } from "lucide-react";
 import { Switch } from "radix-ui";
 import { type RefObject, useId, useImperativeHandle, useRef, useState } from "react";
+import { attachmentContentTypes, MAX_ATTACHMENTS_PER_MESSAGE } from "../../shared/api/files.js";
 import type { TeamMember } from "../../shared/api/messaging.js";
 import type { RichTextDoc } from "../../shared/rich-text/document.js";
 import { Button } from "../ui/Button.js";
+import { type PendingFile, uploadAttachment } from "./attachmentUpload.js";
 import { clearDraft, loadDraft, saveDraft } from "./drafts.js";
 import { useSendMessage } from "./messageHooks.js";
+import { useMessagingSide } from "./messagingSide.js";
+import { PendingFiles } from "./PendingFiles.js";
 import { RichTextEditor, type RichTextEditorHandle } from "./RichTextEditor.js";
 
 export type ComposerHandle = { focus: () => void };
+
+/** What the file picker offers: every type the server accepts. */
+const acceptedTypes = Object.values(attachmentContentTypes)
+  .flatMap((type) => type.extensions)
+  .join(",");
 
 const sendShortcut = /Mac|iPhone|iPad/.test(navigator.userAgent) ? "⌘+Enter" : "Ctrl+Enter";
 
@@ -44,6 +53,47 @@ export default function Composer({
   const send = useSendMessage(conversationId, clientId);
   const hintId = useId();
   const switchId = useId();
+  const side = useMessagingSide();
+  const [files, setFiles] = useState<PendingFile[]>([]);
+  const fileInputRef = useRef<HTMLInputElement | null>(null);
+  const readyIds = files.flatMap((file) =>
+    file.status === "ready" && file.attachment ? [file.attachment.id] : [],
+  );
+  const uploading = files.some((file) => file.status === "uploading");
+
+  const updateFile = (key: string, change: Partial<PendingFile>) =>
+    setFiles((current) =>
+      current.map((file) => (file.key === key ? { ...file, ...change } : file)),
+    );
+
+  function addFiles(chosen: Iterable<File>) {
+    let kept = files.filter((file) => file.status !== "refused").length;
+    const added: PendingFile[] = [];
+    for (const file of chosen) {
+      const key = crypto.randomUUID();
+      const pending = { key, name: file.name, size: file.size, progress: 0 };
+      if (kept >= MAX_ATTACHMENTS_PER_MESSAGE) {
+        const error = `Not allowed: at most ${MAX_ATTACHMENTS_PER_MESSAGE} files a message`;
+        added.push({ ...pending, status: "refused", error });
+        continue;
+      }
+      kept += 1;
+      const upload = uploadAttachment(side, clientId, file, (progress) =>
+        updateFile(key, { progress }),
+      );
+      upload.done.then(
+        (attachment) => updateFile(key, { status: "ready", progress: 1, attachment }),
+        (failure: Error) => updateFile(key, { status: "refused", error: failure.message }),
+      );
+      added.push({ ...pending, status: "uploading", abort: upload.abort });
+    }
+    setFiles((current) => [...current, ...added]);
+  }
+
+  const removeFile = (key: string) => {
+    files.find((file) => file.key === key && file.status === "uploading")?.abort?.();
+    setFiles((current) => current.filter((file) => file.key !== key));
+  };
 
   useImperativeHandle(handleRef, () => ({ focus: () => editorRef.current?.focus() }), []);
 
@@ -54,14 +104,17 @@ export default function Composer({
 
   async function submit() {
     const editor = editorRef.current;
-    if (!editor?.hasContent() || send.isPending) return;
+    if (!editor || send.isPending || uploading) return;
+    if (!editor.hasContent() && readyIds.length === 0) return;
     const body = editor.getDoc();
     pendingId.current ??= crypto.randomUUID();
     remember(body, true);
     setError(null);
     try {
       await send.mutateAsync(
-        allowInternal ? { id: pendingId.current, body, internal } : { id: pendingId.current, body },
+        allowInternal
+          ? { id: pendingId.current, body, internal, attachmentIds: readyIds }
+          : { id: pendingId.current, body, attachmentIds: readyIds },
       );
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : "The message could not be sent.");
@@ -69,18 +122,38 @@ export default function Composer({
     }
     pendingId.current = null;
     clearDraft(draftKey);
+    // Refused files stay, so their reason remains visible until removed.
+    setFiles((current) => current.filter((file) => file.status === "refused"));
     editor.clear();
     setInternal(false);
     editor.focus();
   }
 
   return (
-    <div className="border-t border-slate-200 bg-white p-3">
+    // biome-ignore lint/a11y/noStaticElementInteractions: dropping and pasting files add to the picker button, which stays the accessible way.
+    <div
+      className="border-t border-slate-200 bg-white p-3"
+      onDragOver={(event) => {
+        if (event.dataTransfer.types.includes("Files")) event.preventDefault();
+      }}
+      onDrop={(event) => {
+        if (event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        addFiles(event.dataTransfer.files);
+      }}
+      onPasteCapture={(event) => {
+        if (event.clipboardData.files.length === 0) return;
+        event.preventDefault();
+        event.stopPropagation();
+        addFiles(event.clipboardData.files);
+      }}
+    >
       {internal && (
         <p className="mb-2 flex items-center gap-1.5 text-xs font-medium text-amber-900">
           <Lock aria-hidden size={14} /> Internal note: only your team will see this.
         </p>
       )}
+      <PendingFiles files={files} onRemove={removeFile} />
       <RichTextEditor
         label="Message"
         handleRef={editorRef}
@@ -129,11 +202,35 @@ export default function Composer({
           <span />
         )}
         <div className="flex items-center gap-3">
+          <input
+            ref={fileInputRef}
+            type="file"
+            multiple
+            accept={acceptedTypes}
+            className="sr-only"
+            tabIndex={-1}
+            aria-hidden
+            onChange={(event) => {
+              if (event.target.files) addFiles(event.target.files);
+              event.target.value = "";
+            }}
+          />
+          <Button
+            variant="secondary"
+            aria-label="Attach files"
+            title="Attach files"
+            onClick={() => fileInputRef.current?.click()}
+          >
+            <Paperclip aria-hidden size={16} />
+          </Button>
           <span id={hintId} className="text-xs text-slate-600">
             {sendShortcut} to send
           </span>
-          <Button onClick={() => void submit()} disabled={!hasContent || send.isPending}>
-            {send.isPending ? "Sending…" : "Send"}
+          <Button
+            onClick={() => void submit()}
+            disabled={(!hasContent && readyIds.length === 0) || send.isPending || uploading}
+          >
+            {send.isPending ? "Sending…" : uploading ? "Uploading…" : "Send"}
           </Button>
         </div>
       </div>

@@ -2,6 +2,7 @@ import { Lock, MoreHorizontal, Pencil, Trash2 } from "lucide-react";
 import { DropdownMenu } from "radix-ui";
 import { lazy, memo, Suspense, useRef, useState } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
+import { AttachmentList } from "./AttachmentList.js";
 import { Avatar } from "./Avatar.js";
 import { formatClockTime, formatFullDate } from "./format.js";
 import { RichTextView } from "./RichTextView.js";
@@ -71,9 +72,13 @@ export const MessageItem = memo(function MessageItem({
               <Lock aria-hidden size={12} /> Internal note
             </p>
             <RichTextView doc={message.body} />
+            <AttachmentList attachments={message.attachments} />
           </div>
         ) : (
-          <RichTextView doc={message.body} />
+          <>
+            <RichTextView doc={message.body} />
+            <AttachmentList attachments={message.attachments} />
+          </>
         )}
       </div>
       {mine && !editing && (

@@ -121,16 +121,27 @@ export function removeThreadMessage(
 }
 
 /** `internal` is for staff only: the portal's endpoint refuses a body that carries it. */
-export type SendInput = { id: string; body: RichTextDoc; internal?: boolean };
+export type SendInput = {
+  id: string;
+  body: RichTextDoc;
+  internal?: boolean;
+  attachmentIds?: string[];
+};
 
 export function useSendMessage(conversationId: string, clientId: string) {
   const queryClient = useQueryClient();
   const side = useMessagingSide();
   return useMutation({
-    mutationFn: ({ id, body, internal }: SendInput) =>
+    mutationFn: ({ id, body, internal, attachmentIds = [] }: SendInput) =>
       side === "staff"
-        ? call("sendMessage", { params: { conversationId }, body: { id, body, internal } })
-        : call("sendPortalMessage", { params: { conversationId }, body: { id, body } }),
+        ? call("sendMessage", {
+            params: { conversationId },
+            body: { id, body, internal, attachmentIds },
+          })
+        : call("sendPortalMessage", {
+            params: { conversationId },
+            body: { id, body, attachmentIds },
+          }),
     onSuccess: (message) => {
       // The socket's echo may have come first and refreshed the list already: once is enough.
       if (hasThreadMessage(queryClient, message)) return;

@@ -31,6 +31,7 @@ function message(seq: number, text = `Message ${seq}`, version = 1): Message {
     createdAt: "2026-01-05T10:00:00.000Z",
     editedAt: version > 1 ? "2026-01-05T10:05:00.000Z" : null,
     version,
+    attachments: [],
   };
 }
 

@@ -68,6 +68,22 @@ function PortalFrame() {
           )}
         </div>
         <div className="flex items-center gap-3">
+          {current && (
+            <nav aria-label="Portal sections" className="flex items-center gap-3 text-sm">
+              <Link
+                to={`/portal/clients/${current.clientId}`}
+                className="text-blue-800 hover:underline"
+              >
+                Messages
+              </Link>
+              <Link
+                to={`/portal/clients/${current.clientId}/files`}
+                className="text-blue-800 hover:underline"
+              >
+                Files
+              </Link>
+            </nav>
+          )}
           <span className="hidden text-sm text-slate-700 sm:inline">{session.data?.name}</span>
           <Link to="/portal/account" className="text-sm text-blue-800 hover:underline">
             Account

@@ -71,6 +71,9 @@ export function ClientRecordLayout() {
                 <UnreadBadge count={conversations.data?.unreadTotal ?? 0} />
               </SidebarLink>
             </li>
+            <li>
+              <SidebarLink to={`${base}/files`}>Files</SidebarLink>
+            </li>
           </ul>
         </nav>
         <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto p-6">
