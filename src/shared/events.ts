@@ -13,6 +13,8 @@ export type ServerEvents = {
   "contact.changed": { clientId: string; contactId: string };
   /** Sent to the reader's own sockets, so badges agree across their tabs. */
   "conversation.read": { clientId: string; conversationId: string; lastReadSeq: number };
+  /** Staff only, to the person's own sockets: their notifications changed (added, read, removed). */
+  "notification.changed": { unreadCount: number };
 };
 
 export type ServerEventName = keyof ServerEvents;

@@ -9,6 +9,12 @@ import type { StaffPrincipal } from "../auth/principal.js";
 import type { Database } from "../db/connect.js";
 import { messages, staff, user } from "../db/schema.js";
 import { AppError, forbidden, notFound } from "../http/errors.js";
+import {
+  announceNotificationCounts,
+  notifiedStaffOf,
+  readMentionsUpTo,
+  syncMentionNotifications,
+} from "../notifications/mention-notifications.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
 import type { Actor } from "./actor.js";
@@ -84,7 +90,13 @@ export async function sendMessage(
     }
     return { message: actor.shapeMessage(existing.row), created: false };
   }
+  const notified = await syncMentionNotifications(
+    db,
+    { ...stored.row, firmId: stored.conversation.firmId },
+    body.mentionedStaffIds,
+  );
   await publishMessageSaved(bus, stored.conversation, "message.created", stored.row);
+  await announceNotificationCounts(db, bus, notified);
   return { message: actor.shapeMessage(stored.row), created: true };
 }
 
@@ -115,7 +127,13 @@ export async function editMessage(
     body,
     authorName: current.authorName,
   });
+  const notified = await syncMentionNotifications(
+    db,
+    { ...edited, firmId: conversation.firmId },
+    body.mentionedStaffIds,
+  );
   await publishMessageSaved(bus, conversation, "message.updated", edited);
+  await announceNotificationCounts(db, bus, notified);
   return actor.shapeMessage(edited);
 }
 
@@ -127,8 +145,10 @@ export async function deleteMessage(
   messageId: string,
 ): Promise<void> {
   const { row, conversation, author } = await findOwnMessage(db, actor, messageId);
+  const notified = await notifiedStaffOf(db, messageId);
   await removeMessage(db, messageId, author);
   await publishMessageDeleted(bus, conversation, row);
+  await announceNotificationCounts(db, bus, notified);
 }
 
 /** Marks the conversation read up to `seq` (clamped to what exists), in the actor's numbering. */
@@ -151,6 +171,15 @@ export async function markConversationRead(
     type: "conversation.read",
     data: { clientId: conversation.clientId, conversationId, lastReadSeq },
   });
+  const { principal } = actor;
+  if (principal.kind === "staff") {
+    const read = await readMentionsUpTo(db, {
+      staffId: principal.staffId,
+      conversationId,
+      seq: lastReadSeq,
+    });
+    if (read) await announceNotificationCounts(db, bus, [principal.staffId]);
+  }
 }
 
 /** The firm's staff, offered as @mentions. */

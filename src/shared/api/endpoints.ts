@@ -3,6 +3,7 @@ import type { Endpoint } from "./endpoint.js";
 import { fileEndpoints } from "./files.js";
 import { mailPreferenceEndpoints } from "./mail-preferences.js";
 import { messagingEndpoints, portalMessagingEndpoints } from "./messaging.js";
+import { inboxEndpoints, notificationEndpoints } from "./notifications.js";
 import { outboxEndpoints } from "./outbox.js";
 import { invitationEndpoints } from "./portal.js";
 import type { RouteName, routes } from "./routes.js";
@@ -21,6 +22,8 @@ export const endpoints = {
   ...messagingEndpoints,
   ...portalMessagingEndpoints,
   ...fileEndpoints,
+  ...notificationEndpoints,
+  ...inboxEndpoints,
 } satisfies { [Name in RouteName]: Endpoint & (typeof routes)[Name] };
 
 export type Endpoints = typeof endpoints;

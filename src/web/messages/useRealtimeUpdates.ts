@@ -47,10 +47,16 @@ export function applyServerEvent(queryClient: QueryClient, event: ServerEvent) {
     case "contact.changed":
       void queryClient.invalidateQueries({ queryKey: clientKeys.contacts(event.data.clientId) });
       break;
+    case "notification.changed":
+      void queryClient.invalidateQueries({ queryKey: ["notifications"] });
+      void queryClient.invalidateQueries({ queryKey: ["inbox"] });
+      return;
     case "conversation.created":
     case "conversation.read":
       break;
   }
+  // The staff inbox spans every client, so any message or read changes what it shows.
+  void queryClient.invalidateQueries({ queryKey: ["inbox"] });
   void queryClient.invalidateQueries({
     queryKey: messagingKeys.conversations(event.data.clientId),
   });
