@@ -97,5 +97,6 @@ export function toContactConversation({
     ...row,
     title: row.kind === "all_contacts" ? "All Contacts" : "Direct Message",
     contact: null,
+    waitingOn: null,
   };
 }

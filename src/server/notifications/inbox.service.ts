@@ -10,20 +10,13 @@ import type { Database } from "../db/connect.js";
 import { conversations, readCursors } from "../db/schema.js";
 import { staffConversationTitle } from "../messaging/message-shapes.js";
 import type { Reader } from "../messaging/read-state.js";
-import { lastMessagePreview, readerCursor, unreadCount } from "../messaging/read-state.js";
+import {
+  lastMessagePreview,
+  readerCursor,
+  unreadCount,
+  waitingOn,
+} from "../messaging/read-state.js";
 import { decodeCursor, encodeCursor } from "./keyset-cursor.js";
-
-/**
- * Who a conversation waits on: the author of the newest message a contact can see (a note never
- * changes it), read over the public-number index. "us" when a contact wrote it.
- */
-export const waitingOn = sql<"us" | "client" | null>`(
-  select case wm.author_kind when 'contact' then 'us' else 'client' end
-  from messages wm
-  where wm.conversation_id = ${conversations.id} and wm.public_seq is not null and wm.internal = false
-  order by wm.public_seq desc
-  limit 1
-)`;
 
 /** Has a message after my cursor that I did not write. */
 const hasUnread = (staffId: string) => sql`exists (

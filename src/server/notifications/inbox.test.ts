@@ -143,6 +143,35 @@ describe("the inbox", () => {
     expect(response.json()).toEqual({ unreadConversations: 2 });
   });
 
+  it("says on the client's conversation list whom each conversation waits on (staff only)", async () => {
+    const staffList = await api.listConversations(northwindAll.clientId, adaCookie);
+    const waiting = Object.fromEntries(
+      staffList.conversations.map((row) => [row.title, row.waitingOn]),
+    );
+    expect(waiting).toEqual({ "All Contacts": "us", "Dana Diaz": "client" });
+    const danaList = await portal.listConversations(northwindAll.clientId, danaCookie);
+    expect(danaList.conversations.map((row) => row.waitingOn)).toEqual([null, null]);
+  });
+
+  it("gives each client my unread total on the client list, sortable by it", async () => {
+    const clientsOf = async (cookie: string, sort?: "unread") => {
+      const response = await t.request({
+        method: "GET",
+        url: "/api/clients",
+        query: sort ? { sort } : {},
+        cookie,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return (response.json().clients as { name: string; unreadCount: number }[]).map(
+        (client) => `${client.name} ${client.unreadCount}`,
+      );
+    };
+    expect(await clientsOf(adaCookie)).toEqual(["Acme 2", "Northwind 2"]);
+    expect(await clientsOf(benCookie)).toEqual(["Acme 0", "Northwind 1"]);
+    expect(await clientsOf(benCookie, "unread")).toEqual(["Northwind 1", "Acme 0"]);
+    expect(await clientsOf(otherFirmCookie)).toEqual(["Other Client 0"]);
+  });
+
   it("drops a conversation from Mentions and Unread once I read it", async () => {
     const read = await api.markRead(acmeAll.id, mentionNote.seq, adaCookie);
     expect(read.statusCode, read.body).toBe(204);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type Endpoint, noContentSchema } from "./endpoint.js";
-import { conversationKindSchema } from "./messaging.js";
+import { conversationKindSchema, waitingOnSchema } from "./messaging.js";
 import { type RouteName, routes } from "./routes.js";
 
 /** Notifications are listed this many at a time, newest first. */
@@ -81,9 +81,6 @@ export const inboxFilterSchema = z.enum(["all", "unread", "waiting", "mentions"]
 export type InboxFilter = z.infer<typeof inboxFilterSchema>;
 
 export const INBOX_PAGE_SIZE = 30;
-
-/** Who the conversation waits on: the newest message a contact can see was theirs, or ours. */
-export const waitingOnSchema = z.enum(["us", "client"]).nullable();
 
 export const inboxRowSchema = z.object({
   conversationId: z.uuid(),
