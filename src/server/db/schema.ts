@@ -376,6 +376,7 @@ export const mailKind = pgEnum("mail_kind", [
   "sign_in_link",
   "password_reset",
   "new_messages",
+  "staff_alert",
 ]);
 
 /**

@@ -28,6 +28,7 @@ import {
 } from "../db/schema.js";
 import { messageViewColumns } from "../messaging/message-sql.js";
 import { contactConversations, hasPortalAccess, publicMessages } from "../messaging/visibility.js";
+import { sendMentionAlerts } from "../notifications/mention-alerts.js";
 import { enqueueMail } from "./outbox.js";
 import { renderRichTextForMail } from "./rich-text-mail.js";
 import { type DigestConversation, newMessagesMail } from "./templates.js";
@@ -300,6 +301,10 @@ export function startDigestScheduler(
     running ??= sendNewMessageDigests(db, options)
       .then(({ mailed }) => {
         if (mailed > 0) log.info({ mailed }, "new-messages e-mails written to the outbox");
+      })
+      .then(async () => {
+        const { mailed } = await sendMentionAlerts(db, options);
+        if (mailed > 0) log.info({ mailed }, "mention e-mails written to the outbox");
       })
       .catch((error) => log.error({ err: error }, "new-messages digest failed"))
       .finally(() => {

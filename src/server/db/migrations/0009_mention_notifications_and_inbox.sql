@@ -1,4 +1,5 @@
 CREATE TYPE "public"."staff_message_alerts" AS ENUM('mentions_and_client_messages', 'mentions', 'none');--> statement-breakpoint
+ALTER TYPE "public"."mail_kind" ADD VALUE 'staff_alert';--> statement-breakpoint
 CREATE TABLE "notifications" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"firm_id" uuid NOT NULL,
