@@ -85,11 +85,29 @@ describe("mention e-mails", () => {
     expect(await alertsTo(cleo.email)).toEqual([]);
   });
 
-  it("sends nothing to a member who chose no e-mail alerts", async () => {
-    await t.database.db
-      .update(staff)
-      .set({ messageAlerts: "none" })
+  it("sends nothing to a member who chose no e-mail alerts (through the API)", async () => {
+    const url = "/api/account/message-alerts";
+    const initial = await t.request({ method: "GET", url, cookie: cleo.cookie });
+    expect(initial.json()).toEqual({ alerts: "mentions_and_client_messages" });
+    const chosen = await t.request({
+      method: "PUT",
+      url,
+      payload: { alerts: "none" },
+      cookie: cleo.cookie,
+    });
+    expect(chosen.statusCode, chosen.body).toBe(200);
+    expect((await t.request({ method: "GET", url, cookie: cleo.cookie })).json()).toEqual({
+      alerts: "none",
+    });
+    // Ben's choice is his own.
+    expect((await t.request({ method: "GET", url, cookie: ben.cookie })).json()).toEqual({
+      alerts: "mentions_and_client_messages",
+    });
+    const [row] = await t.database.db
+      .select({ alerts: staff.messageAlerts })
+      .from(staff)
       .where(and(eq(staff.id, cleo.id), eq(staff.firmId, firmId)));
+    expect(row?.alerts).toBe("none");
     await api.send(threadId, mentioning("quiet please", cleo), ben.cookie);
     await run(later(DELAY + 1));
     expect(await alertsTo(cleo.email)).toEqual([]);

@@ -3,6 +3,7 @@ import { requireStaff, staffOf } from "../auth/principal.js";
 import { addEndpointRoute } from "../http/endpoint-route.js";
 import { inboxUnreadTotal, listInbox } from "./inbox.service.js";
 import { unreadNotificationCount } from "./mention-notifications.js";
+import { getMessageAlerts, setMessageAlerts } from "./message-alerts.js";
 import {
   listNotifications,
   markAllNotificationsRead,
@@ -45,6 +46,16 @@ export async function notificationRoutes(app: FastifyInstance) {
   addEndpointRoute(app, "getInboxUnreadTotal", {
     handler: async (request) => ({
       unreadConversations: await inboxUnreadTotal(db, staffOf(request)),
+    }),
+  });
+
+  addEndpointRoute(app, "getMessageAlerts", {
+    handler: async (request) => ({ alerts: await getMessageAlerts(db, staffOf(request)) }),
+  });
+
+  addEndpointRoute(app, "updateMessageAlerts", {
+    handler: async (request) => ({
+      alerts: await setMessageAlerts(db, staffOf(request), request.body.alerts),
     }),
   });
 }

@@ -134,3 +134,30 @@ export const inboxEndpoints = {
     errors: [401, 403],
   },
 } satisfies Partial<Record<RouteName, Endpoint>>;
+
+// --- E-mail alerts for staff ---
+
+export const messageAlertsSchema = z.object({
+  alerts: z.enum(["mentions_and_client_messages", "mentions", "none"]),
+});
+export type MessageAlerts = z.infer<typeof messageAlertsSchema>;
+
+export const messageAlertEndpoints = {
+  getMessageAlerts: {
+    ...routes.getMessageAlerts,
+    access: "staff",
+    tags: ["notifications"],
+    summary: "Which e-mail alerts the signed-in staff member gets",
+    responses: { 200: messageAlertsSchema },
+    errors: [401, 403],
+  },
+  updateMessageAlerts: {
+    ...routes.updateMessageAlerts,
+    access: "staff",
+    tags: ["notifications"],
+    summary: "Chooses the signed-in staff member's e-mail alerts",
+    body: messageAlertsSchema,
+    responses: { 200: messageAlertsSchema },
+    errors: [400, 401, 403],
+  },
+} satisfies Partial<Record<RouteName, Endpoint>>;

@@ -57,6 +57,8 @@ export const routes = {
   markAllNotificationsRead: { method: "POST", path: "/api/notifications/read" },
   listInbox: { method: "GET", path: "/api/inbox" },
   getInboxUnreadTotal: { method: "GET", path: "/api/inbox/unread-total" },
+  getMessageAlerts: { method: "GET", path: "/api/account/message-alerts" },
+  updateMessageAlerts: { method: "PUT", path: "/api/account/message-alerts" },
 
   listPortalConversations: { method: "GET", path: "/api/portal/clients/:clientId/conversations" },
   listPortalMessages: { method: "GET", path: "/api/portal/conversations/:conversationId/messages" },
