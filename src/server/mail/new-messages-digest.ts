@@ -28,6 +28,7 @@ import {
 } from "../db/schema.js";
 import { messageViewColumns } from "../messaging/message-sql.js";
 import { contactConversations, hasPortalAccess, publicMessages } from "../messaging/visibility.js";
+import { sendClientMessageAlerts } from "../notifications/client-message-alerts.js";
 import { sendMentionAlerts } from "../notifications/mention-alerts.js";
 import { enqueueMail } from "./outbox.js";
 import { renderRichTextForMail } from "./rich-text-mail.js";
@@ -303,8 +304,10 @@ export function startDigestScheduler(
         if (mailed > 0) log.info({ mailed }, "new-messages e-mails written to the outbox");
       })
       .then(async () => {
-        const { mailed } = await sendMentionAlerts(db, options);
-        if (mailed > 0) log.info({ mailed }, "mention e-mails written to the outbox");
+        const mentions = await sendMentionAlerts(db, options);
+        const clientMessages = await sendClientMessageAlerts(db, options);
+        const mailed = mentions.mailed + clientMessages.mailed;
+        if (mailed > 0) log.info({ mailed }, "staff alert e-mails written to the outbox");
       })
       .catch((error) => log.error({ err: error }, "new-messages digest failed"))
       .finally(() => {

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
 import { buildClient, buildContact, buildFirm, buildStaff } from "../../../test/factories.js";
 import { docOf, mention, messagingApi, paragraph, text } from "../../../test/messaging.js";
+import { portalApi } from "../../../test/portal.js";
 import { mailOutbox, staff } from "../db/schema.js";
+import { sendClientMessageAlerts } from "./client-message-alerts.js";
 import { sendMentionAlerts } from "./mention-alerts.js";
 
 let t: TestApp;
@@ -33,7 +35,10 @@ beforeAll(async () => {
   ben = await member("Ben Baker");
   cleo = await member("Cleo Clark");
   const client = await buildClient(db, firm, "Northwind");
-  danaEmail = (await buildContact(db, client, { name: "Dana Diaz" })).email ?? "";
+  const dana = await buildContact(db, client, { name: "Dana Diaz" });
+  danaEmail = dana.email ?? "";
+  // Dana uses the portal, so contact e-mail is possible and the canary check means something.
+  await portalApi(t).grantAccess(client, dana, ada.cookie);
   threadId = (await api.openConversation(client.id, { kind: "all_contacts" }, ada.cookie)).id;
 });
 afterAll(() => t.close());
@@ -111,5 +116,41 @@ describe("mention e-mails", () => {
     await api.send(threadId, mentioning("quiet please", cleo), ben.cookie);
     await run(later(DELAY + 1));
     expect(await alertsTo(cleo.email)).toEqual([]);
+  });
+});
+
+describe("client-message e-mails", () => {
+  it("e-mails a member who wrote in the conversation when a contact writes and they do not read it", async () => {
+    const db = t.database.db;
+    const firm = await buildFirm(db, "Client Alert Firm");
+    const eve = await buildStaff(db, firm, { name: "Eve Evans" });
+    const eveCookie = await t.signIn(eve.email);
+    const finn = await buildStaff(db, firm, { name: "Finn Ford" });
+    const client = await buildClient(db, firm, "Harbour");
+    const gus = await buildContact(db, client, { name: "Gus Green" });
+    const gusCookie = await portalApi(t).grantAccess(client, gus, eveCookie);
+    const thread = await api.openConversation(client.id, { kind: "all_contacts" }, eveCookie);
+    await api.send(thread.id, "Please send the receipts", eveCookie);
+    await messagingApi(t, "contact").send(thread.id, "Here they are", gusCookie);
+    const alerts = () =>
+      sendClientMessageAlerts(db, {
+        publicUrl: t.config.publicUrl,
+        delaySeconds: DELAY,
+        now: later(DELAY + 1),
+      });
+    await sendClientMessageAlerts(db, {
+      publicUrl: t.config.publicUrl,
+      delaySeconds: DELAY,
+      now: later(10),
+    });
+    expect(await alertsTo(eve.email)).toEqual([]);
+    await alerts();
+    await alerts();
+    const mails = await alertsTo(eve.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.textBody).toContain("Gus Green: Here they are");
+    expect(mails[0]?.textBody).toContain(`/clients/${client.id}/messages/${thread.id}`);
+    // Finn never wrote there: no e-mail for him.
+    expect(await alertsTo(finn.email)).toEqual([]);
   });
 });

@@ -34,15 +34,16 @@ export function MessageAlertsSetting() {
           className="flex flex-col gap-2"
         >
           {choices.map((choice) => (
-            <label key={choice.value} className="flex items-center gap-2 text-sm">
+            <div key={choice.value} className="flex items-center gap-2 text-sm">
               <RadioGroup.Item
+                id={`message-alerts-${choice.value}`}
                 value={choice.value}
                 className="flex size-4 items-center justify-center rounded-full border border-slate-500"
               >
                 <RadioGroup.Indicator className="size-2 rounded-full bg-blue-700" />
               </RadioGroup.Item>
-              {choice.label}
-            </label>
+              <label htmlFor={`message-alerts-${choice.value}`}>{choice.label}</label>
+            </div>
           ))}
         </RadioGroup.Root>
       )}
