@@ -24,6 +24,7 @@ import { mailPreferenceRoutes } from "./mail/mail-preferences.routes.js";
 import { outboxRoutes } from "./mail/outbox.routes.js";
 import { messagingRoutes } from "./messaging/messaging.routes.js";
 import { portalMessagingRoutes } from "./messaging/portal.routes.js";
+import { notificationRoutes } from "./notifications/notifications.routes.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { REALTIME_MAX_FRAME_BYTES, realtimeRoutes } from "./realtime/realtime.routes.js";
 import { setupRoutes } from "./team/setup.routes.js";
@@ -159,6 +160,7 @@ export async function buildApp({
   await app.register(mailPreferenceRoutes);
   await app.register(messagingRoutes);
   await app.register(portalMessagingRoutes);
+  await app.register(notificationRoutes);
   await app.register(realtimeRoutes);
   await app.register(fileRoutes);
   await app.register(teamRoutes);

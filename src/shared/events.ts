@@ -15,6 +15,8 @@ export type ServerEvents = {
   "conversation.read": { clientId: string; conversationId: string; lastReadSeq: number };
   /** Staff only: someone joined, left or changed role, or the firm was renamed. */
   "team.changed": { firmId: string };
+  /** Staff only, to the person's own sockets: their notifications changed (added, read, removed). */
+  "notification.changed": { unreadCount: number };
 };
 
 export type ServerEventName = keyof ServerEvents;

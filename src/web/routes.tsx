@@ -154,6 +154,13 @@ const screens: RouteObject[] = [
         ),
       },
       {
+        path: "/inbox",
+        ...screen(
+          () => import("./staff/InboxPage.js"),
+          (m) => m.InboxPage,
+        ),
+      },
+      {
         path: "/outbox",
         ...screen(
           () => import("./staff/OutboxPage.js"),

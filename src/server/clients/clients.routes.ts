@@ -11,7 +11,7 @@ export async function clientRoutes(app: FastifyInstance) {
 
   addEndpointRoute(app, "listClients", {
     handler: async (request) => ({
-      clients: await listClients(db, staffOf(request), request.query.q),
+      clients: await listClients(db, staffOf(request), request.query),
     }),
   });
 

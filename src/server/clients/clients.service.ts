@@ -1,18 +1,37 @@
-import { and, asc, count, eq, ilike, isNull } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, isNull, sql } from "drizzle-orm";
 import type { ClientInput } from "../../shared/api/clients.js";
 import type { StaffPrincipal } from "../auth/principal.js";
 import type { Database } from "../db/connect.js";
-import { clients, contacts } from "../db/schema.js";
+import { clients, contacts, conversations, readCursors } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
+import { type Reader, readerCursor, unreadCount } from "../messaging/read-state.js";
 
 /** Escapes LIKE wildcards so a search for "50%" finds "50%", not everything. */
 function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
-export async function listClients(db: Database, principal: StaffPrincipal, search?: string) {
+export async function listClients(
+  db: Database,
+  principal: StaffPrincipal,
+  query: { q?: string; sort?: "name" | "unread" } = {},
+) {
+  const reader: Reader = { kind: "staff", staffId: principal.staffId };
+  // The sum of each conversation's capped count, so its cost does not grow with history.
+  const unread = sql<number>`(
+    select coalesce(sum(${unreadCount(principal, reader)}), 0)::int
+    from ${conversations}
+    left join ${readCursors} on ${readerCursor(reader)}
+    where ${conversations.clientId} = ${clients.id}
+  )`;
+  const { q: search, sort = "name" } = query;
   return db
-    .select({ id: clients.id, name: clients.name, contactCount: count(contacts.id) })
+    .select({
+      id: clients.id,
+      name: clients.name,
+      contactCount: count(contacts.id),
+      unreadCount: unread,
+    })
     .from(clients)
     .leftJoin(contacts, and(eq(contacts.clientId, clients.id), isNull(contacts.removedAt)))
     .where(
@@ -22,7 +41,7 @@ export async function listClients(db: Database, principal: StaffPrincipal, searc
       ),
     )
     .groupBy(clients.id)
-    .orderBy(asc(clients.name), asc(clients.id));
+    .orderBy(...(sort === "unread" ? [desc(unread)] : []), asc(clients.name), asc(clients.id));
 }
 
 export async function createClient(db: Database, principal: StaffPrincipal, input: ClientInput) {

@@ -39,7 +39,12 @@ const listClients = (as: string, query?: Record<string, string>) =>
 const clientsOf = async (as: string, query?: Record<string, string>) => {
   const response = await listClients(as, query);
   expect(response.statusCode).toBe(200);
-  return response.json().clients as { id: string; name: string; contactCount: number }[];
+  return response.json().clients as {
+    id: string;
+    name: string;
+    contactCount: number;
+    unreadCount: number;
+  }[];
 };
 
 const namesOf = async (as: string, query?: Record<string, string>) =>
@@ -73,9 +78,9 @@ describe("client list", () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       clients: [
-        { id: alpha.id, name: "Alpha Co", contactCount: 2 },
-        { id: bravo.id, name: "Bravo Co", contactCount: 1 },
-        { id: charlie.id, name: "Charlie Co", contactCount: 0 },
+        { id: alpha.id, name: "Alpha Co", contactCount: 2, unreadCount: 0 },
+        { id: bravo.id, name: "Bravo Co", contactCount: 1, unreadCount: 0 },
+        { id: charlie.id, name: "Charlie Co", contactCount: 0, unreadCount: 0 },
       ],
     });
   });
@@ -123,13 +128,15 @@ describe("client list", () => {
     const mine = await buildClient(t.database.db, own.firm, "Other Firm Client");
 
     expect(await clientsOf(own.cookie, { q: "other firm" })).toEqual([
-      { id: mine.id, name: "Other Firm Client", contactCount: 0 },
+      { id: mine.id, name: "Other Firm Client", contactCount: 0, unreadCount: 0 },
     ]);
     const body = (await listClients(own.cookie)).body;
     expect(body).not.toContain(otherClient.id);
     // The other firm sees its own client and nothing of ours.
     const theirs = await clientsOf(otherCookie);
-    expect(theirs).toEqual([{ id: otherClient.id, name: "Other Firm Client", contactCount: 1 }]);
+    expect(theirs).toEqual([
+      { id: otherClient.id, name: "Other Firm Client", contactCount: 1, unreadCount: 0 },
+    ]);
   });
 
   it("rejects a search longer than 200 characters", async () => {
@@ -161,7 +168,7 @@ describe("adding a client", () => {
     expect(read.statusCode).toBe(200);
     expect(read.json()).toEqual({ id: created.id, name: "Juniper Legal" });
     expect(await clientsOf(own.cookie)).toEqual([
-      { id: created.id, name: "Juniper Legal", contactCount: 0 },
+      { id: created.id, name: "Juniper Legal", contactCount: 0, unreadCount: 0 },
     ]);
   });
 

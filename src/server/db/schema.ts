@@ -124,6 +124,13 @@ export const firms = pgTable("firms", {
 
 export const staffRole = pgEnum("staff_role", ["owner", "admin", "member"]);
 
+/** Which e-mail alerts a staff member wants: mentions and client messages, mentions only, none. */
+export const staffMessageAlerts = pgEnum("staff_message_alerts", [
+  "mentions_and_client_messages",
+  "mentions",
+  "none",
+]);
+
 /** A firm's team member; their name and e-mail live on the linked sign-in `user`. */
 export const staff = pgTable(
   "staff",
@@ -139,6 +146,9 @@ export const staff = pgTable(
     role: staffRole("role").notNull().default("member"),
     /** Set while the member is deactivated: no sign-in, no mentions; their messages keep their name. */
     deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+    messageAlerts: staffMessageAlerts("message_alerts")
+      .notNull()
+      .default("mentions_and_client_messages"),
     createdAt: createdAt(),
   },
   (table) => [index("staff_firm_id_idx").on(table.firmId)],
@@ -228,6 +238,12 @@ export const conversations = pgTable(
   },
   (table) => [
     index("conversations_client_idx").on(table.firmId, table.clientId),
+    // The inbox: a firm's conversations by newest activity, read in keyset pages.
+    index("conversations_firm_activity_idx").on(
+      table.firmId,
+      table.lastMessageAt.desc(),
+      table.id.desc(),
+    ),
     uniqueIndex("conversations_one_all_contacts_per_client")
       .on(table.clientId)
       .where(sql`${table.kind} = 'all_contacts'`),
@@ -411,6 +427,7 @@ export const mailKind = pgEnum("mail_kind", [
   "sign_in_link",
   "password_reset",
   "new_messages",
+  "staff_alert",
 ]);
 
 /**
@@ -440,5 +457,41 @@ export const mailOutbox = pgTable(
   (table) => [
     index("mail_outbox_firm_idx").on(table.firmId, table.createdAt),
     index("mail_outbox_unsent_idx").on(table.nextAttemptAt).where(sql`${table.sentAt} is null`),
+  ],
+);
+
+// --- Staff notifications ---
+
+/**
+ * Tells a staff member they were @mentioned in a message or note. One row per message and
+ * person: editing the message keeps it (notified once), removing the mention or the message
+ * removes it. `emailedAt` records the mention e-mail, so several processes send it once.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    staffId: uuid("staff_id")
+      .notNull()
+      .references(() => staff.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    readAt: timestamp("read_at", { withTimezone: true }),
+    emailedAt: timestamp("emailed_at", { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex("notifications_message_staff").on(table.messageId, table.staffId),
+    index("notifications_staff_created_idx").on(table.staffId, table.createdAt, table.id),
+    index("notifications_staff_unread_idx")
+      .on(table.staffId, table.conversationId)
+      .where(sql`${table.readAt} is null`),
   ],
 );

@@ -29,6 +29,8 @@ import {
 import { listAttachmentsOfMessages } from "../files/attachments.service.js";
 import { messageViewColumns } from "../messaging/message-sql.js";
 import { contactConversations, hasPortalAccess, publicMessages } from "../messaging/visibility.js";
+import { sendClientMessageAlerts } from "../notifications/client-message-alerts.js";
+import { sendMentionAlerts } from "../notifications/mention-alerts.js";
 import { enqueueMail } from "./outbox.js";
 import { renderRichTextForMail } from "./rich-text-mail.js";
 import { type DigestConversation, newMessagesMail } from "./templates.js";
@@ -319,6 +321,12 @@ export function startDigestScheduler(
     running ??= sendNewMessageDigests(db, options)
       .then(({ mailed }) => {
         if (mailed > 0) log.info({ mailed }, "new-messages e-mails written to the outbox");
+      })
+      .then(async () => {
+        const mentions = await sendMentionAlerts(db, options);
+        const clientMessages = await sendClientMessageAlerts(db, options);
+        const mailed = mentions.mailed + clientMessages.mailed;
+        if (mailed > 0) log.info({ mailed }, "staff alert e-mails written to the outbox");
       })
       .catch((error) => log.error({ err: error }, "new-messages digest failed"))
       .finally(() => {

@@ -13,7 +13,7 @@ import { notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent } from "../realtime/topics.js";
 import { type Actor, actorFor } from "./actor.js";
-import { lastMessagePreview, readerCursor, unreadCount } from "./read-state.js";
+import { lastMessagePreview, readerCursor, unreadCount, waitingOn } from "./read-state.js";
 import { audiencesOf } from "./visibility.js";
 
 /**
@@ -40,6 +40,7 @@ async function selectConversations(
       lastReadSeq: sql<number>`coalesce(${readCursors.lastReadSeq}, 0)`,
       unreadCount: unreadCount(actor.principal, reader),
       lastMessage: lastMessagePreview(actor.principal, reader),
+      waitingOn,
     })
     .from(conversations)
     .leftJoin(contacts, eq(contacts.id, conversations.contactId))

@@ -73,7 +73,13 @@ describe("conversation list", () => {
     );
 
     const list = await api.listConversations(client.id, benCookie);
-    const empty = { lastSeq: 0, lastReadSeq: 0, unreadCount: 0, lastMessage: null };
+    const empty = {
+      lastSeq: 0,
+      lastReadSeq: 0,
+      unreadCount: 0,
+      waitingOn: null,
+      lastMessage: null,
+    };
     expect(list).toEqual({
       conversations: [
         {
@@ -248,6 +254,7 @@ describe("starting a conversation", () => {
       lastSeq: 0,
       lastReadSeq: 0,
       unreadCount: 0,
+      waitingOn: null,
       lastMessage: null,
     });
 

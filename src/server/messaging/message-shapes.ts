@@ -46,6 +46,19 @@ export type ConversationRow = Omit<Conversation, "title" | "contact"> & {
   contactRemovedAt: Date | null;
 };
 
+/** A conversation's title as staff see it: who a direct thread is with, former contacts marked. */
+export function staffConversationTitle(row: {
+  kind: Conversation["kind"];
+  contactName: string | null;
+  /** The contact was removed and is kept for their history. */
+  former: boolean;
+}): string {
+  if (row.kind === "all_contacts") return "All Contacts";
+  return row.contactName && !row.former
+    ? row.contactName
+    : `${row.contactName ?? "Removed contact"} (former contact)`;
+}
+
 /** Staff see who a direct thread is with, former contacts marked as such. */
 export function toStaffConversation({
   contactId,
@@ -56,12 +69,11 @@ export function toStaffConversation({
 }: ConversationRow): Conversation {
   return {
     ...row,
-    title:
-      row.kind === "all_contacts"
-        ? "All Contacts"
-        : contactName && !contactRemovedAt
-          ? contactName
-          : `${contactName ?? "Removed contact"} (former contact)`,
+    title: staffConversationTitle({
+      kind: row.kind,
+      contactName,
+      former: contactRemovedAt !== null,
+    }),
     contact:
       contactId && contactName && contactPortalStatus
         ? {
@@ -86,5 +98,6 @@ export function toContactConversation({
     ...row,
     title: row.kind === "all_contacts" ? "All Contacts" : "Direct Message",
     contact: null,
+    waitingOn: null,
   };
 }

@@ -12,6 +12,12 @@ import { messages, staff, user } from "../db/schema.js";
 import { listAttachmentsOfMessages, removeStoredFiles } from "../files/attachments.service.js";
 import type { FileStorage } from "../files/storage.js";
 import { AppError, forbidden, notFound } from "../http/errors.js";
+import {
+  announceNotificationCounts,
+  notifiedStaffOf,
+  readMentionsUpTo,
+  syncMentionNotifications,
+} from "../notifications/mention-notifications.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
 import type { Actor } from "./actor.js";
@@ -120,7 +126,13 @@ export async function sendMessage(
     }
     return { message: actor.shapeMessage(existing.row), created: false };
   }
+  const notified = await syncMentionNotifications(
+    db,
+    { ...stored.row, firmId: stored.conversation.firmId },
+    body.mentionedStaffIds,
+  );
   await publishMessageSaved(bus, stored.conversation, "message.created", stored.row);
+  await announceNotificationCounts(db, bus, notified);
   return { message: actor.shapeMessage(stored.row), created: true };
 }
 
@@ -164,7 +176,13 @@ export async function editMessage(
   });
   await removeStoredFiles(files.storage, removedFiles, files.log);
   const [edited = row] = await withAttachments(db, conversation.firmId, [row]);
+  const notified = await syncMentionNotifications(
+    db,
+    { ...edited, firmId: conversation.firmId },
+    body.mentionedStaffIds,
+  );
   await publishMessageSaved(bus, conversation, "message.updated", edited);
+  await announceNotificationCounts(db, bus, notified);
   return actor.shapeMessage(edited);
 }
 
@@ -180,9 +198,11 @@ export async function deleteMessage(
   messageId: string,
 ): Promise<void> {
   const { row, conversation, author } = await findOwnMessage(db, actor, messageId);
+  const notified = await notifiedStaffOf(db, messageId);
   const stored = await removeMessage(db, { firmId: conversation.firmId, messageId, author });
   await removeStoredFiles(files.storage, stored, files.log);
   await publishMessageDeleted(bus, conversation, row);
+  await announceNotificationCounts(db, bus, notified);
 }
 
 /** Marks the conversation read up to `seq` (clamped to what exists), in the actor's numbering. */
@@ -205,6 +225,15 @@ export async function markConversationRead(
     type: "conversation.read",
     data: { clientId: conversation.clientId, conversationId, lastReadSeq },
   });
+  const { principal } = actor;
+  if (principal.kind === "staff") {
+    const read = await readMentionsUpTo(db, {
+      staffId: principal.staffId,
+      conversationId,
+      seq: lastReadSeq,
+    });
+    if (read) await announceNotificationCounts(db, bus, [principal.staffId]);
+  }
 }
 
 /** The firm's staff, offered as @mentions. */

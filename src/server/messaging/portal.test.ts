@@ -98,6 +98,7 @@ const portalRow = (
   lastSeq: 0,
   lastReadSeq: 0,
   unreadCount: 0,
+  waitingOn: null,
   lastMessage: null,
   ...overrides,
 });

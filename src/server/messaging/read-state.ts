@@ -70,6 +70,18 @@ export function lastMessagePreview(principal: Principal, reader: Reader) {
   )`;
 }
 
+/**
+ * Who a conversation waits on: the author of the newest message a contact can see (a note never
+ * changes it), read over the public-number index. "us" when a contact wrote it.
+ */
+export const waitingOn = sql<"us" | "client" | null>`(
+  select case wm.author_kind when 'contact' then 'us' else 'client' end
+  from messages wm
+  where wm.conversation_id = ${conversations.id} and wm.public_seq is not null and wm.internal = false
+  order by wm.public_seq desc
+  limit 1
+)`;
+
 /** Moves a reader's cursor forward (never back), in their numbering; returns where it now is. */
 export async function advanceReadCursor(
   db: Queryable,

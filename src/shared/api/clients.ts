@@ -10,6 +10,8 @@ export const clientSummarySchema = z.object({
   id: z.uuid(),
   name: z.string(),
   contactCount: z.number().int(),
+  /** Unread messages for the signed-in staff member across the client's conversations (each capped). */
+  unreadCount: z.number().int(),
 });
 export type ClientSummary = z.infer<typeof clientSummarySchema>;
 
@@ -18,6 +20,8 @@ export type Client = z.infer<typeof clientSchema>;
 
 export const clientListQuerySchema = z.object({
   q: textInput().trim().max(200, "Search text is too long.").optional(),
+  /** By name (the default), or those with the most unread for me first. */
+  sort: z.enum(["name", "unread"]).default("name"),
 });
 
 export const clientInputSchema = z.object({

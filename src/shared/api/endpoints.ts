@@ -4,6 +4,7 @@ import type { Endpoint } from "./endpoint.js";
 import { fileEndpoints } from "./files.js";
 import { mailPreferenceEndpoints } from "./mail-preferences.js";
 import { messagingEndpoints, portalMessagingEndpoints } from "./messaging.js";
+import { inboxEndpoints, messageAlertEndpoints, notificationEndpoints } from "./notifications.js";
 import { outboxEndpoints } from "./outbox.js";
 import { invitationEndpoints } from "./portal.js";
 import type { RouteName, routes } from "./routes.js";
@@ -25,6 +26,9 @@ export const endpoints = {
   ...portalMessagingEndpoints,
   ...fileEndpoints,
   ...teamEndpoints,
+  ...notificationEndpoints,
+  ...inboxEndpoints,
+  ...messageAlertEndpoints,
 } satisfies { [Name in RouteName]: Endpoint & (typeof routes)[Name] };
 
 export type Endpoints = typeof endpoints;

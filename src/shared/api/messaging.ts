@@ -43,6 +43,9 @@ export const conversationContactSchema = z.object({
   former: z.boolean(),
 });
 
+/** Who a conversation waits on: the newest message a contact can see was theirs ("us"), or ours. */
+export const waitingOnSchema = z.enum(["us", "client"]).nullable();
+
 export const conversationSchema = z.object({
   id: z.uuid(),
   clientId: z.uuid(),
@@ -52,6 +55,8 @@ export const conversationSchema = z.object({
   lastSeq: z.number().int(),
   lastReadSeq: z.number().int(),
   unreadCount: z.number().int(),
+  /** Staff only (null for contacts): whose turn it is to answer. */
+  waitingOn: waitingOnSchema,
   lastMessage: z
     .object({
       preview: z.string(),

@@ -4,7 +4,7 @@ import { type RouteName, routes } from "./routes.js";
 
 export const outboxMailSchema = z.object({
   id: z.uuid(),
-  kind: z.enum(["invitation", "sign_in_link", "password_reset", "new_messages"]),
+  kind: z.enum(["invitation", "sign_in_link", "password_reset", "new_messages", "staff_alert"]),
   to: z.string(),
   subject: z.string(),
   text: z.string(),

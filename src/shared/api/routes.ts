@@ -69,6 +69,15 @@ export const routes = {
   markConversationRead: { method: "POST", path: "/api/conversations/:conversationId/read" },
   listTeamMembers: { method: "GET", path: "/api/team" },
 
+  listNotifications: { method: "GET", path: "/api/notifications" },
+  getNotificationCount: { method: "GET", path: "/api/notifications/unread-count" },
+  markNotificationRead: { method: "POST", path: "/api/notifications/:notificationId/read" },
+  markAllNotificationsRead: { method: "POST", path: "/api/notifications/read" },
+  listInbox: { method: "GET", path: "/api/inbox" },
+  getInboxUnreadTotal: { method: "GET", path: "/api/inbox/unread-total" },
+  getMessageAlerts: { method: "GET", path: "/api/account/message-alerts" },
+  updateMessageAlerts: { method: "PUT", path: "/api/account/message-alerts" },
+
   listPortalConversations: { method: "GET", path: "/api/portal/clients/:clientId/conversations" },
   listPortalMessages: { method: "GET", path: "/api/portal/conversations/:conversationId/messages" },
   sendPortalMessage: {

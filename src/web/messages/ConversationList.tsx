@@ -65,6 +65,11 @@ function ConversationRow({
               {last ? `${last.authorName}: ${last.preview}` : "No messages yet"}
             </span>
           </span>
+          {conversation.waitingOn && (
+            <span className="shrink-0 text-xs text-slate-700">
+              {conversation.waitingOn === "us" ? "Waiting on us" : "Waiting on client"}
+            </span>
+          )}
           <UnreadBadge count={conversation.unreadCount} className="shrink-0" />
         </span>
       </span>

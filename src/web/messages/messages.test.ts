@@ -109,6 +109,7 @@ describe("read reports", () => {
         clientId,
         kind: "all_contacts",
         title: "All Contacts",
+        waitingOn: null,
         contact: null,
         lastSeq,
         lastReadSeq: lastSeq - unreadCount,

@@ -53,10 +53,16 @@ export function applyServerEvent(queryClient: QueryClient, event: ServerEvent) {
       void queryClient.invalidateQueries({ queryKey: ["team"] });
       void queryClient.invalidateQueries({ queryKey: ["session"] });
       return;
+    case "notification.changed":
+      void queryClient.invalidateQueries({ queryKey: ["notifications"] });
+      void queryClient.invalidateQueries({ queryKey: ["inbox"] });
+      return;
     case "conversation.created":
     case "conversation.read":
       break;
   }
+  // The staff inbox spans every client, so any message or read changes what it shows.
+  void queryClient.invalidateQueries({ queryKey: ["inbox"] });
   void queryClient.invalidateQueries({
     queryKey: messagingKeys.conversations(event.data.clientId),
   });

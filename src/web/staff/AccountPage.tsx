@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { AccountSection } from "../account/AccountSection.js";
 import { ChangePasswordForm } from "../account/ChangePasswordForm.js";
+import { MessageAlertsSetting } from "../account/MessageAlertsSetting.js";
 import { NameForm } from "../account/NameForm.js";
 import { OtherSessionsSection } from "../account/OtherSessionsSection.js";
 import { RequireTwoFactorSetting } from "../account/RequireTwoFactorSetting.js";
@@ -30,6 +31,7 @@ export function AccountPage() {
       >
         <ChangePasswordForm />
       </AccountSection>
+      <MessageAlertsSetting />
       <TwoFactorSection />
       <OtherSessionsSection />
       {session.data?.can.manageFirmSecurity && <RequireTwoFactorSetting />}

@@ -1,6 +1,8 @@
 import { Link, Outlet } from "react-router";
 import { useRealtimeUpdates } from "../messages/useRealtimeUpdates.js";
 import { Button } from "../ui/Button.js";
+import { NotificationsButton } from "./NotificationsButton.js";
+import { useInboxUnreadTotal } from "./notifications.queries.js";
 import { signOut, useStaffSession } from "./session.js";
 
 /**
@@ -10,6 +12,7 @@ import { signOut, useStaffSession } from "./session.js";
 export function AppShell() {
   const session = useStaffSession();
   useRealtimeUpdates();
+  const inboxUnread = useInboxUnreadTotal().data ?? 0;
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex shrink-0 flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-3 sm:px-6">
@@ -18,6 +21,15 @@ export function AppShell() {
             Portico
           </Link>
           <span className="text-sm text-slate-700">{session.data?.firm.name}</span>
+          <Link to="/inbox" className="text-sm text-blue-800 hover:underline">
+            Inbox
+            {inboxUnread > 0 && (
+              <span className="ml-1 rounded-full bg-blue-700 px-1.5 text-xs font-semibold text-white">
+                {inboxUnread > 99 ? "99+" : inboxUnread}
+                <span className="sr-only"> unread</span>
+              </span>
+            )}
+          </Link>
           {session.data?.can.manageTeam && (
             <Link to="/team" className="text-sm text-blue-800 hover:underline">
               Team
@@ -33,6 +45,7 @@ export function AppShell() {
           <Link to="/account" className="text-sm text-blue-800 hover:underline">
             Account
           </Link>
+          <NotificationsButton />
           <span className="text-sm text-slate-700">{session.data?.name}</span>
           <Button variant="secondary" onClick={() => void signOut()}>
             Sign out

@@ -8,6 +8,7 @@ const kindLabel: Record<OutboxMail["kind"], string> = {
   sign_in_link: "Sign-in link",
   password_reset: "Password reset",
   new_messages: "New messages",
+  staff_alert: "Staff alert",
 };
 
 /** Where a firm owner reads outgoing e-mail, so invitations work even without an SMTP server. */

@@ -15,6 +15,7 @@ import { useStaffSession } from "../session.js";
 import { MessagesEmptyState } from "./MessagesEmptyState.js";
 import { NewDirectMessageMenu } from "./NewDirectMessageMenu.js";
 import { useConversationList, useCreateConversation, useTeam } from "./staffMessages.queries.js";
+import { useHighlightedMessage } from "./useHighlightedMessage.js";
 
 const noTeam: TeamMember[] = [];
 
@@ -33,6 +34,7 @@ function audienceOf(conversation: Conversation | undefined): string {
 /** Client record → Communications → Messages: conversations on the left, the thread on the right. */
 export function MessagesPage() {
   const { clientId = "", conversationId } = useParams();
+  useHighlightedMessage(conversationId);
   const navigate = useNavigate();
   const client = useClient(clientId);
   const list = useConversationList(clientId);
