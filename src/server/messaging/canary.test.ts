@@ -45,7 +45,7 @@ import {
   type MessagePage,
   UNREAD_CAP,
 } from "../../shared/api/messaging.js";
-import { contacts, mailOutbox } from "../db/schema.js";
+import { contacts, mailOutbox, notifications, portalInvitations, staff } from "../db/schema.js";
 import { sendNewMessageDigests } from "../mail/new-messages-digest.js";
 
 const MARKER = `CANARY-${crypto.randomUUID()}`;
@@ -547,6 +547,21 @@ beforeAll(async () => {
     conversationId: [allContacts.id, danaDirect.id, eliDirect.id],
     messageId: [...notes.map((message) => message.id), toEdit.id],
     attachmentId: noteFiles.map((file) => file.id),
+    staffId: (await db.select({ id: staff.id }).from(staff).where(eq(staff.firmId, firm.id))).map(
+      (row) => row.id,
+    ),
+    invitationId: (
+      await db
+        .select({ id: portalInvitations.id })
+        .from(portalInvitations)
+        .where(eq(portalInvitations.firmId, firm.id))
+    ).map((row) => row.id),
+    notificationId: (
+      await db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(eq(notifications.firmId, firm.id))
+    ).map((row) => row.id),
   };
   for (const [path, operations] of Object.entries(
     openapi.json().paths as Record<string, Record<string, { security?: unknown[] }>>,
