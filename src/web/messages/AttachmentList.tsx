@@ -1,7 +1,8 @@
 import { Download, File, FileImage, FileSpreadsheet, FileText } from "lucide-react";
 import { Dialog as RadixDialog } from "radix-ui";
 import { useState } from "react";
-import { type Attachment, previewableImageTypes } from "../../shared/api/files.js";
+import type { Attachment } from "../../shared/api/files.js";
+import { previewableImageTypes } from "../../shared/files/attachment-types.js";
 import { attachmentUrl, formatFileSize, thumbnailUrl } from "./attachmentUpload.js";
 import { useMessagingSide } from "./messagingSide.js";
 

@@ -1,8 +1,11 @@
 import { Lock, Paperclip } from "lucide-react";
 import { Switch } from "radix-ui";
 import { type RefObject, useId, useImperativeHandle, useRef, useState } from "react";
-import { attachmentContentTypes, MAX_ATTACHMENTS_PER_MESSAGE } from "../../shared/api/files.js";
 import type { TeamMember } from "../../shared/api/messaging.js";
+import {
+  attachmentContentTypes,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+} from "../../shared/files/attachment-types.js";
 import type { RichTextDoc } from "../../shared/rich-text/document.js";
 import { Button } from "../ui/Button.js";
 import { type PendingFile, uploadAttachment } from "./attachmentUpload.js";
