@@ -1,9 +1,9 @@
-import { Lock, Users } from "lucide-react";
+import { Users } from "lucide-react";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import type { Conversation } from "../../shared/api/messaging.js";
 import { Avatar } from "./Avatar.js";
-import { formatFullDate, formatRelativeTime } from "./format.js";
+import { ActivityTime, LastMessageLine } from "./ConversationSummary.js";
 import { UnreadBadge } from "./UnreadBadge.js";
 import { useNow } from "./useNow.js";
 
@@ -43,28 +43,10 @@ function ConversationRow({
           <span className={`truncate text-sm ${unread ? "font-bold" : "font-medium"}`}>
             {conversation.title}
           </span>
-          {last && (
-            <time
-              dateTime={last.createdAt}
-              title={formatFullDate(last.createdAt)}
-              className="shrink-0 text-xs text-slate-700"
-            >
-              {formatRelativeTime(last.createdAt, now)}
-            </time>
-          )}
+          {last && <ActivityTime at={last.createdAt} now={now} />}
         </span>
         <span className="flex items-center justify-between gap-2">
-          <span className="flex min-w-0 items-center gap-1 text-sm text-slate-700">
-            {last?.internal && (
-              <>
-                <Lock aria-hidden size={12} className="shrink-0 text-amber-800" />
-                <span className="sr-only">Internal note:</span>
-              </>
-            )}
-            <span className="truncate">
-              {last ? `${last.authorName}: ${last.preview}` : "No messages yet"}
-            </span>
-          </span>
+          <LastMessageLine last={last} />
           {conversation.waitingOn && (
             <span className="shrink-0 text-xs text-slate-700">
               {conversation.waitingOn === "us" ? "Waiting on us" : "Waiting on client"}

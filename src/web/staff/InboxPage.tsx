@@ -1,9 +1,8 @@
-import { Lock } from "lucide-react";
 import { Tabs } from "radix-ui";
 import { useState } from "react";
 import { Link } from "react-router";
 import type { InboxFilter, InboxRow } from "../../shared/api/notifications.js";
-import { formatFullDate, formatRelativeTime } from "../messages/format.js";
+import { ActivityTime, LastMessageLine } from "../messages/ConversationSummary.js";
 import { UnreadBadge } from "../messages/UnreadBadge.js";
 import { useNow } from "../messages/useNow.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
@@ -24,7 +23,6 @@ const emptyText: Record<InboxFilter, string> = {
 };
 
 function InboxItem({ row, now }: { row: InboxRow; now: number }) {
-  const last = row.lastMessage;
   return (
     <li>
       <Link
@@ -35,26 +33,10 @@ function InboxItem({ row, now }: { row: InboxRow; now: number }) {
           <span className={`truncate text-sm ${row.unreadCount > 0 ? "font-bold" : "font-medium"}`}>
             {row.clientName} · {row.title}
           </span>
-          <time
-            dateTime={row.lastActivityAt}
-            title={formatFullDate(row.lastActivityAt)}
-            className="shrink-0 text-xs text-slate-700"
-          >
-            {formatRelativeTime(row.lastActivityAt, now)}
-          </time>
+          <ActivityTime at={row.lastActivityAt} now={now} />
         </span>
         <span className="flex items-center justify-between gap-2">
-          <span className="flex min-w-0 items-center gap-1 text-sm text-slate-700">
-            {last?.internal && (
-              <>
-                <Lock aria-hidden size={12} className="shrink-0 text-amber-800" />
-                <span className="sr-only">Internal note:</span>
-              </>
-            )}
-            <span className="truncate">
-              {last ? `${last.authorName}: ${last.preview}` : "No messages yet"}
-            </span>
-          </span>
+          <LastMessageLine last={row.lastMessage} />
           <span className="flex shrink-0 items-center gap-2">
             {row.waitingOn === "us" && (
               <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900">
