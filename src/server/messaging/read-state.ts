@@ -4,7 +4,7 @@ import { type Conversation, UNREAD_CAP } from "../../shared/api/messaging.js";
 import type { Principal } from "../auth/principal-types.js";
 import type { Queryable } from "../db/connect.js";
 import { conversations, messages, readCursors } from "../db/schema.js";
-import { visibleMessages } from "./visibility.js";
+import { publicMessages, visibleMessages } from "./visibility.js";
 
 /**
  * Who is reading, and in which numbering: staff count every message by `seq`; a contact counts
@@ -74,11 +74,12 @@ export function lastMessagePreview(principal: Principal, reader: Reader) {
  * Who a conversation waits on: the author of the newest message a contact can see (a note never
  * changes it), read over the public-number index. "us" when a contact wrote it.
  */
+const newestPublic = alias(messages, "wm");
 export const waitingOn = sql<"us" | "client" | null>`(
-  select case wm.author_kind when 'contact' then 'us' else 'client' end
+  select case ${newestPublic.authorKind} when 'contact' then 'us' else 'client' end
   from messages wm
-  where wm.conversation_id = ${conversations.id} and wm.public_seq is not null and wm.internal = false
-  order by wm.public_seq desc
+  where ${newestPublic.conversationId} = ${conversations.id} and ${publicMessages(newestPublic)}
+  order by ${newestPublic.publicSeq} desc
   limit 1
 )`;
 
