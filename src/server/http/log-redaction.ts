@@ -7,8 +7,14 @@ type LoggedRequest = {
   socket?: { remotePort?: number };
 };
 
-/** Path segments that are followed by a secret: invitation and password-reset tokens. */
-const secretFollows = new Set(["invitation", "invitations", "reset-password"]);
+/** Path segments that are followed by a secret: invitation, password-reset and unsubscribe tokens. */
+const secretFollows = new Set([
+  "invitation",
+  "invitations",
+  "reset-password",
+  "unsubscribe",
+  "mail-subscriptions",
+]);
 
 /** Query parameters whose values are never secret; every other value is redacted. */
 const harmlessQueryParameters = new Set(["before", "limit"]);

@@ -115,6 +115,13 @@ describe("request logs", () => {
       "/api/portal/%69nvitations/[redacted]/accept?x=[redacted]",
     );
   });
+
+  it("redact a contact's unsubscribe token, on the page and on the API", () => {
+    expect(redactUrl("/unsubscribe/c0ffee.s3cret")).toBe("/unsubscribe/[redacted]");
+    expect(redactUrl("/api/mail-subscriptions/c0ffee.s3cret/unsubscribe")).toBe(
+      "/api/mail-subscriptions/[redacted]/unsubscribe",
+    );
+  });
 });
 
 describe("failed database queries in the logs", () => {
