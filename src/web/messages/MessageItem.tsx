@@ -2,12 +2,24 @@ import { Lock, MoreHorizontal, Pencil, Trash2 } from "lucide-react";
 import { DropdownMenu } from "radix-ui";
 import { lazy, memo, Suspense, useRef, useState } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
-import { AttachmentList } from "./AttachmentList.js";
 import { Avatar } from "./Avatar.js";
 import { formatClockTime, formatFullDate } from "./format.js";
 import { RichTextView } from "./RichTextView.js";
 
 const MessageEditForm = lazy(() => import("./MessageEditForm.js"));
+// Most messages carry no files, so a thread paints without the cards' and image dialog's code.
+const AttachmentList = lazy(() =>
+  import("./AttachmentList.js").then((module) => ({ default: module.AttachmentList })),
+);
+
+function MessageAttachments({ attachments }: { attachments: Message["attachments"] }) {
+  if (attachments.length === 0) return null;
+  return (
+    <Suspense fallback={null}>
+      <AttachmentList attachments={attachments} />
+    </Suspense>
+  );
+}
 
 type MessageItemProps = {
   message: Message;
@@ -72,12 +84,12 @@ export const MessageItem = memo(function MessageItem({
               <Lock aria-hidden size={12} /> Internal note
             </p>
             <RichTextView doc={message.body} />
-            <AttachmentList attachments={message.attachments} />
+            <MessageAttachments attachments={message.attachments} />
           </div>
         ) : (
           <>
             <RichTextView doc={message.body} />
-            <AttachmentList attachments={message.attachments} />
+            <MessageAttachments attachments={message.attachments} />
           </>
         )}
       </div>

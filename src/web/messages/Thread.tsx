@@ -1,12 +1,16 @@
 import { ArrowDown } from "lucide-react";
-import { useCallback, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useMemo, useState } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
-import { DeleteMessageDialog } from "./DeleteMessageDialog.js";
 import { dayKey, formatDayLabel } from "./format.js";
 import { MessageItem } from "./MessageItem.js";
 import { flattenThread, useThreadMessages } from "./messageHooks.js";
 import { useArrivalAnnouncement, useMarkReadWhileVisible, useThreadScroll } from "./threadHooks.js";
 import { useNow } from "./useNow.js";
+
+// Loaded on the first Delete, then kept mounted so the dialog opens and closes as usual.
+const DeleteMessageDialog = lazy(() =>
+  import("./DeleteMessageDialog.js").then((module) => ({ default: module.DeleteMessageDialog })),
+);
 
 type DayGroup = { key: string; label: string; messages: Message[] };
 
@@ -44,6 +48,8 @@ export function Thread({
   const now = useNow();
   const groups = useMemo(() => groupByDay(messages, now), [messages, now]);
   const [deleting, setDeleting] = useState<Message | null>(null);
+  const [deleteDialogLoaded, setDeleteDialogLoaded] = useState(false);
+  if (deleting && !deleteDialogLoaded) setDeleteDialogLoaded(true);
   const isMineMessage = useCallback((message: Message) => isMine(message.author), [isMine]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
@@ -131,12 +137,16 @@ export function Thread({
           <ArrowDown aria-hidden size={14} /> New messages
         </button>
       )}
-      <DeleteMessageDialog
-        message={deleting}
-        clientId={clientId}
-        onClose={() => setDeleting(null)}
-        onDeleted={onActionFinished}
-      />
+      {deleteDialogLoaded && (
+        <Suspense fallback={null}>
+          <DeleteMessageDialog
+            message={deleting}
+            clientId={clientId}
+            onClose={() => setDeleting(null)}
+            onDeleted={onActionFinished}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }
