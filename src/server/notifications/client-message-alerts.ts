@@ -46,7 +46,7 @@ export async function sendClientMessageAlerts(
       and m.seq > greatest(rc.last_read_seq, rc.notified_seq)
       and m.author_kind = 'contact' and m.internal = false
     left join contacts ac on ac.id = m.author_contact_id
-    where s.message_alerts = 'mentions_and_client_messages'
+    where s.message_alerts = 'mentions_and_client_messages' and s.deactivated_at is null
       and c.last_seq > greatest(rc.last_read_seq, rc.notified_seq)
       and exists (
         select 1 from messages own

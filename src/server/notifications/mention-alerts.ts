@@ -58,6 +58,7 @@ export async function sendMentionAlerts(
     left join "user" au on au.id = aus.user_id
     left join contacts ac on ac.id = m.author_contact_id
     where n.read_at is null and n.emailed_at is null and s.message_alerts <> 'none'
+      and s.deactivated_at is null
       and n.staff_id in (
         select staff_id from notifications
         where read_at is null and emailed_at is null

@@ -15,7 +15,8 @@ export type MentioningMessage = {
 /**
  * Makes the message's notifications match its mentions: a newly mentioned staff member gets one
  * row (kept across later edits, so they are notified once), one no longer mentioned loses it,
- * and the author never notifies themself. Answers the staff whose notifications changed.
+ * the author never notifies themself, and a deactivated member is never notified. Answers the
+ * staff whose notifications changed.
  */
 export async function syncMentionNotifications(
   db: Queryable,
@@ -32,14 +33,21 @@ export async function syncMentionNotifications(
       ),
     )
     .returning({ staffId: notifications.staffId });
-  // Only staff of the message's own firm: a mention can never reach another firm.
+  // Only active staff of the message's own firm: a mention never reaches another firm, and a
+  // deactivated member may not sign in to read it.
   const firmRecipients =
     recipients.length === 0
       ? []
       : await db
           .select({ id: staff.id })
           .from(staff)
-          .where(and(eq(staff.firmId, message.firmId), inArray(staff.id, recipients)));
+          .where(
+            and(
+              eq(staff.firmId, message.firmId),
+              inArray(staff.id, recipients),
+              isNull(staff.deactivatedAt),
+            ),
+          );
   const added =
     firmRecipients.length === 0
       ? []

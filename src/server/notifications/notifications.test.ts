@@ -1,12 +1,22 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/app.js";
-import { buildClient, buildContact, buildFirm, buildStaff } from "../../../test/factories.js";
+import {
+  buildClient,
+  buildContact,
+  buildFirm,
+  buildStaff,
+  type TestFirm,
+} from "../../../test/factories.js";
 import { docOf, mention, messagingApi, paragraph, text } from "../../../test/messaging.js";
 import { listen, openSocket, portalApi, type SocketListener } from "../../../test/portal.js";
+import { teamApi } from "../../../test/team.js";
 import type { Conversation } from "../../shared/api/messaging.js";
 import type { Notification, NotificationPage } from "../../shared/api/notifications.js";
+import { notifications } from "../db/schema.js";
 
 let t: TestApp;
+let firm: TestFirm;
 let api: ReturnType<typeof messagingApi>;
 let portalMessaging: ReturnType<typeof messagingApi>;
 let ada: { id: string; cookie: string };
@@ -27,7 +37,7 @@ beforeAll(async () => {
   api = messagingApi(t, "staff");
   portalMessaging = messagingApi(t, "contact");
   const db = t.database.db;
-  const firm = await buildFirm(db, "Mention Firm");
+  firm = await buildFirm(db, "Mention Firm");
   const member = async (name: string) => {
     const staff = await buildStaff(db, firm, { name });
     return { id: staff.id, cookie: await t.signIn(staff.email) };
@@ -139,6 +149,35 @@ describe("mention notifications", () => {
     expect(deleted.statusCode, deleted.body).toBe(204);
     expect(forMessage(await notificationsOf(cleo.cookie), message.id)).toEqual([]);
     expect(await countOf(cleo.cookie)).toBe(withIt - 1);
+  });
+
+  it("never notifies a deactivated member, and notifies them again once reactivated", async () => {
+    const db = t.database.db;
+    const owner = await buildStaff(db, firm, { name: "Olive Owner", role: "owner" });
+    const ownerCookie = await t.signIn(owner.email);
+    const dot = await buildStaff(db, firm, { name: "Dot Dunn" });
+    const rowsOfDot = () =>
+      db
+        .select({ messageId: notifications.messageId })
+        .from(notifications)
+        .where(eq(notifications.staffId, dot.id));
+    const team = teamApi(t);
+    expect((await team.deactivate(ownerCookie, dot.id)).statusCode).toBe(200);
+    // Older messages may still name her, so a mention of her is accepted, and notifies nobody.
+    const whileAway = await api.send(thread.id, mentioning("Dot, while away", dot), ben.cookie);
+    expect(await rowsOfDot()).toEqual([]);
+    const edited = await api.editMessage(
+      whileAway.id,
+      { version: 1, body: mentioning("Dot, edited while away", dot) },
+      ben.cookie,
+    );
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(await rowsOfDot()).toEqual([]);
+
+    const reactivated = await team.reactivate(ownerCookie, dot.id);
+    expect(reactivated.statusCode, reactivated.body).toBe(200);
+    const back = await api.send(thread.id, mentioning("Welcome back", dot), ben.cookie);
+    expect(await rowsOfDot()).toEqual([{ messageId: back.id }]);
   });
 
   it("marks one read, then all read; another person's or firm's notification is not found", async () => {
