@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
+import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
-type Delivered = { to: string[]; text: string };
+type Delivered = { to: string[]; text: string; raw: string };
 
 /** Undoes quoted-printable encoding, so a link split over lines reads as one again. */
 const decodeQuotedPrintable = (raw: string) =>
@@ -21,14 +22,14 @@ export async function startMailbox() {
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (chunk: Buffer) => {
-        raw += chunk.toString("utf8");
-      });
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
         delivered.push({
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           text: decodeQuotedPrintable(raw),
+          raw,
         });
         callback();
       });
@@ -39,6 +40,17 @@ export async function startMailbox() {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
     /** The mails delivered to an address so far, oldest first. */
     mailsTo: (address: string) => delivered.filter((mail) => mail.to.includes(address)),
+    /** The same mails as a mail client reads them (parsed by mailparser), with their envelope. */
+    parsedMailsTo: (address: string): Promise<(ParsedMail & { envelopeTo: string[] })[]> =>
+      Promise.all(
+        delivered
+          .filter((mail) => mail.to.includes(address))
+          .map(async (mail) =>
+            Object.assign(await simpleParser(mail.raw), { envelopeTo: mail.to }),
+          ),
+      ),
+    /** Every mail delivered so far, to anyone. */
+    count: () => delivered.length,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

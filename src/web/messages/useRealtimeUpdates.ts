@@ -61,8 +61,10 @@ export function applyServerEvent(queryClient: QueryClient, event: ServerEvent) {
     case "conversation.read":
       break;
   }
-  // The staff inbox spans every client, so any message or read changes what it shows.
+  // The staff inbox and the client list's unread totals span every client, so any message or
+  // read changes what they show.
   void queryClient.invalidateQueries({ queryKey: ["inbox"] });
+  void queryClient.invalidateQueries({ queryKey: clientKeys.lists });
   void queryClient.invalidateQueries({
     queryKey: messagingKeys.conversations(event.data.clientId),
   });

@@ -3,18 +3,20 @@ import { Plus, Search } from "lucide-react";
 import { type FormEvent, useDeferredValue, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { ApiRequestError, call } from "../api.js";
+import { UnreadBadge } from "../messages/UnreadBadge.js";
 import { Button } from "../ui/Button.js";
 import { Dialog } from "../ui/Dialog.js";
 import { Table } from "../ui/Table.js";
 import { TextField } from "../ui/TextField.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
-import { useClientList } from "./clients.queries.js";
+import { type ClientSort, clientKeys, useClientList } from "./clients.queries.js";
 
 export function ClientListPage() {
   usePageTitle("Clients");
   const [search, setSearch] = useState("");
   const deferredSearch = useDeferredValue(search.trim());
-  const clients = useClientList(deferredSearch);
+  const [sort, setSort] = useState<ClientSort>("name");
+  const clients = useClientList(deferredSearch, sort);
   const [adding, setAdding] = useState(false);
 
   return (
@@ -25,19 +27,35 @@ export function ClientListPage() {
           <Plus aria-hidden size={16} /> Add client
         </Button>
       </div>
-      <div className="relative mt-6 max-w-sm">
-        <Search aria-hidden size={16} className="absolute top-2.5 left-3 text-slate-500" />
-        <label htmlFor="client-filter" className="sr-only">
-          Filter by name
-        </label>
-        <input
-          id="client-filter"
-          type="search"
-          placeholder="Filter by name"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-          className="w-full rounded-md border border-slate-400 py-2 pr-3 pl-9 text-sm"
-        />
+      <div className="mt-6 flex flex-wrap items-center gap-x-6 gap-y-3">
+        <div className="relative w-full max-w-sm">
+          <Search aria-hidden size={16} className="absolute top-2.5 left-3 text-slate-500" />
+          <label htmlFor="client-filter" className="sr-only">
+            Filter by name
+          </label>
+          <input
+            id="client-filter"
+            type="search"
+            placeholder="Filter by name"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            className="w-full rounded-md border border-slate-400 py-2 pr-3 pl-9 text-sm"
+          />
+        </div>
+        <div className="flex items-center gap-2">
+          <label htmlFor="client-sort" className="text-sm text-slate-800">
+            Sort by
+          </label>
+          <select
+            id="client-sort"
+            value={sort}
+            onChange={(event) => setSort(event.target.value as ClientSort)}
+            className="rounded-md border border-slate-400 px-3 py-2 text-sm"
+          >
+            <option value="name">Name</option>
+            <option value="unread">Most unread</option>
+          </select>
+        </div>
       </div>
       {clients.isError ? (
         <p role="alert" className="mt-6 text-red-800">
@@ -49,6 +67,7 @@ export function ClientListPage() {
           columns={[
             { key: "name", label: "Name" },
             { key: "contacts", label: "Contacts" },
+            { key: "unread", label: "Unread" },
           ]}
         >
           {clients.data?.clients.map((client) => (
@@ -62,11 +81,14 @@ export function ClientListPage() {
                 </Link>
               </td>
               <td className="px-4 py-2">{client.contactCount}</td>
+              <td className="px-4 py-2">
+                <UnreadBadge count={client.unreadCount} />
+              </td>
             </tr>
           ))}
           {clients.data?.clients.length === 0 && (
             <tr>
-              <td colSpan={2} className="px-4 py-6 text-center text-slate-600">
+              <td colSpan={3} className="px-4 py-6 text-center text-slate-600">
                 {deferredSearch ? (
                   `No client matches “${deferredSearch}”.`
                 ) : (
@@ -99,7 +121,7 @@ function AddClientDialog({
   const create = useMutation({
     mutationFn: (name: string) => call("createClient", { body: { name } }),
     onSuccess: async (client) => {
-      await queryClient.invalidateQueries({ queryKey: ["clients", "list"] });
+      await queryClient.invalidateQueries({ queryKey: clientKeys.lists });
       onOpenChange(false);
       navigate(`/clients/${client.id}`);
     },

@@ -2,15 +2,19 @@ import { useQuery } from "@tanstack/react-query";
 import { call } from "../api.js";
 
 export const clientKeys = {
-  list: (search: string) => ["clients", "list", search] as const,
+  lists: ["clients", "list"] as const,
+  list: (search: string, sort: ClientSort) => ["clients", "list", search, sort] as const,
   one: (clientId: string) => ["clients", clientId] as const,
   contacts: (clientId: string) => ["clients", clientId, "contacts"] as const,
 };
 
-export const useClientList = (search: string) =>
+/** By name, or the clients with the most unread for me first. */
+export type ClientSort = "name" | "unread";
+
+export const useClientList = (search: string, sort: ClientSort) =>
   useQuery({
-    queryKey: clientKeys.list(search),
-    queryFn: () => call("listClients", { query: { q: search || undefined } }),
+    queryKey: clientKeys.list(search, sort),
+    queryFn: () => call("listClients", { query: { q: search || undefined, sort } }),
     placeholderData: (previous) => previous,
   });
 
