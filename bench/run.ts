@@ -15,6 +15,7 @@ import type { BenchContext, BenchResult } from "./lib/context.js";
 import { deliveryBenchmark } from "./suites/delivery.js";
 import { fanoutBenchmark } from "./suites/fanout.js";
 import { historyBenchmark } from "./suites/history.js";
+import { inboxBenchmark } from "./suites/inbox.js";
 import { memoryBenchmark } from "./suites/memory.js";
 import { redisBusBenchmark } from "./suites/redis-bus.js";
 import { sendBenchmark } from "./suites/send.js";
@@ -24,6 +25,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   delivery: deliveryBenchmark,
   fanout: fanoutBenchmark,
   history: historyBenchmark,
+  inbox: inboxBenchmark,
   memory: memoryBenchmark,
   "redis-bus": redisBusBenchmark,
 };

@@ -1,0 +1,163 @@
+import pg from "pg";
+import { openDatabase } from "../../src/server/db/connect.js";
+import { INBOX_PAGE_SIZE, type InboxPage } from "../../src/shared/api/notifications.js";
+import { seedFirm } from "../../test/cluster-seed.js";
+import { createScratchDatabase } from "../../test/processes.js";
+import { callRoute } from "../../test/remote-client.js";
+import { startPortico } from "../lib/cluster.js";
+import type { BenchContext, BenchResult } from "../lib/context.js";
+import { startLoadProcess } from "../lib/rpc.js";
+import { ms, percentile } from "../lib/stats.js";
+
+const FILTERS = ["all", "unread", "waiting", "mentions"] as const;
+
+/**
+ * Gives each of the firm's conversations `perConversation` messages in one statement: public
+ * messages whose newest author alternates between contact and staff from one conversation to the
+ * next (so half wait on the firm), then an internal note at the end of each (a note never changes
+ * who is waited on). The staff member has read every other conversation to its end, and is
+ * mentioned in the note of every fifth.
+ */
+async function fillInbox(url: string, firmId: string, staffId: string, perConversation: number) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const body = JSON.stringify({
+    type: "doc",
+    content: [{ type: "paragraph", content: [{ type: "text", text: "history" }] }],
+  });
+  try {
+    await client.query(
+      `with numbered as (
+         select id, row_number() over (order by id) as position
+         from conversations where firm_id = $1
+       )
+       insert into messages (id, firm_id, conversation_id, seq, public_seq, author_kind,
+         author_staff_id, internal, body, body_text, created_at)
+       select gen_random_uuid(), $1, c.id, n,
+         case when n = $4 then null else n end,
+         case when n < $4 and (n + c.position) % 2 = 0 then 'contact' else 'staff' end::author_kind,
+         case when n < $4 and (n + c.position) % 2 = 0 then null else $2::uuid end,
+         n = $4, $3::jsonb, 'history ' || n,
+         now() - make_interval(mins => c.position::int) - make_interval(secs => ($4 - n)::int)
+       from numbered c cross join generate_series(1, $4::int) as n`,
+      [firmId, staffId, body, perConversation],
+    );
+    await client.query(
+      `update conversations c set last_seq = $2, last_public_seq = $2 - 1,
+         last_message_at = (select max(created_at) from messages m where m.conversation_id = c.id)
+       where firm_id = $1`,
+      [firmId, perConversation],
+    );
+    await client.query(
+      `with numbered as (
+         select id, row_number() over (order by id) as position
+         from conversations where firm_id = $1
+       )
+       insert into read_cursors (firm_id, conversation_id, reader_kind, reader_id, last_read_seq)
+       select $1, id, 'staff', $2, $3 from numbered where position % 2 = 0
+       on conflict (conversation_id, reader_kind, reader_id)
+         do update set last_read_seq = excluded.last_read_seq`,
+      [firmId, staffId, perConversation],
+    );
+    await client.query(
+      `with numbered as (
+         select id, row_number() over (order by id) as position
+         from conversations where firm_id = $1
+       )
+       insert into notifications (firm_id, staff_id, message_id, conversation_id)
+       select $1, $2, m.id, m.conversation_id
+       from numbered c join messages m on m.conversation_id = c.id and m.seq = $3
+       where c.position % 5 = 0`,
+      [firmId, staffId, perConversation],
+    );
+    await client.query("analyze");
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The Inbox's first page, each filter, for a firm of 100 clients with 1,000 messages each and one
+ * with 10× the history: keyset pages over the conversations' activity should cost the same.
+ */
+export async function inboxBenchmark(context: BenchContext): Promise<BenchResult> {
+  const clientCount = context.smoke ? 10 : 100;
+  const small = context.smoke ? 20 : 1_000;
+  const large = small * 10;
+  const seconds = context.smoke ? 0.5 : 5;
+  const scratch = await createScratchDatabase("portico_bench", context.postgresUrl);
+  const portico = await startPortico({
+    databaseUrl: scratch.url,
+    secret: context.secret,
+    nodeArgs: context.serverNodeArgs,
+  });
+  const database = await openDatabase({ kind: "postgres", url: scratch.url, poolSize: 2 });
+  const reader = startLoadProcess();
+  try {
+    const base = portico.servers[0]?.url ?? "";
+    const seed = () =>
+      seedFirm(database.db, {
+        clientAddresses: true,
+        base,
+        publicUrl: portico.publicUrl,
+        staffCount: 1,
+        clientCount,
+        contactsPerClient: 0,
+      });
+    const firms = { small: await seed(), large: await seed() };
+    for (const [size, perConversation] of [
+      ["small", small],
+      ["large", large],
+    ] as const) {
+      const firm = firms[size];
+      const staffId = firm.staff[0]?.id ?? "";
+      await fillInbox(scratch.url, firm.firm.id, staffId, perConversation);
+    }
+    const problems: string[] = [];
+    const lines: string[] = [];
+    for (const filter of FILTERS) {
+      const path = `/api/inbox?filter=${filter}`;
+      const p95: Record<"small" | "large", number> = { small: 0, large: 0 };
+      for (const size of ["small", "large"] as const) {
+        const session = firms[size].staff[0]?.session;
+        if (!session) throw new Error("seed");
+        // Correctness at any size: a full first page of the right rows, notes never "waiting".
+        const page = await callRoute<InboxPage>(base, session, "listInbox", { query: { filter } });
+        const expected = Math.min(
+          INBOX_PAGE_SIZE,
+          filter === "mentions"
+            ? Math.floor(clientCount / 5)
+            : filter === "all"
+              ? clientCount
+              : clientCount / 2,
+        );
+        if (page.rows.length !== expected) {
+          problems.push(`${filter} (${size}): ${page.rows.length} rows, expected ${expected}`);
+        }
+        if (filter === "waiting" && page.rows.some((row) => row.waitingOn !== "us")) {
+          problems.push(`waiting (${size}): a row not waiting on us`);
+        }
+        const result = await reader.call<Record<string, number[]>>("reads", {
+          base,
+          session,
+          paths: [path],
+          seconds,
+        });
+        p95[size] = percentile(result[path] ?? [], 95);
+      }
+      lines.push(
+        `- ${filter}: ${ms(p95.small)} vs ${ms(p95.large)} — **ratio ${(p95.large / p95.small).toFixed(2)}** (target ≤ 1.3)`,
+      );
+    }
+    return {
+      title: `Inbox first page (${clientCount} clients × ${small.toLocaleString("en")} vs ${large.toLocaleString("en")} messages, p95)`,
+      lines,
+      problems,
+    };
+  } finally {
+    await reader.stop();
+    await database.close();
+    await portico.stop();
+    await scratch.drop();
+  }
+}
