@@ -47,6 +47,8 @@ import {
 } from "../../shared/api/messaging.js";
 import { contacts, mailOutbox, notifications, portalInvitations, staff } from "../db/schema.js";
 import { sendNewMessageDigests } from "../mail/new-messages-digest.js";
+import { sendClientMessageAlerts } from "../notifications/client-message-alerts.js";
+import { sendMentionAlerts } from "../notifications/mention-alerts.js";
 
 const MARKER = `CANARY-${crypto.randomUUID()}`;
 
@@ -452,6 +454,15 @@ beforeAll(async () => {
     now: new Date(Date.now() + 10 * 60_000),
     firmIds: storyFirmIds,
   });
+  // And the staff e-mail alerts of the same 10 minutes: a mention in a note, contacts' messages.
+  const staffAlerts = {
+    publicUrl: t.config.publicUrl,
+    delaySeconds: 300,
+    now: new Date(Date.now() + 10 * 60_000),
+    firmIds: storyFirmIds,
+  };
+  await sendMentionAlerts(db, staffAlerts);
+  await sendClientMessageAlerts(db, staffAlerts);
 
   // --- What each contact can get ---
   for (const name of VIEWERS) {
@@ -864,6 +875,23 @@ describe("the leak canary", () => {
     expect(dana?.subject).toMatch(/^3 new messages /);
     expect(dana?.textBody).toContain("All done for this month");
     expect(dana?.textBody).toContain("Last for Dana");
+  });
+
+  it("e-mailed the staff alerts (the mention note to Ben) to staff only, never to a contact", async () => {
+    const alerts = await t.database.db
+      .select()
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.kind, "staff_alert"), inArray(mailOutbox.firmId, storyFirmIds)));
+    // The positive control: Ben's mention e-mail carries the note, so the check below can fail.
+    const toBen = alerts.filter((mail) => mail.toAddress === ben.email);
+    expect(toBen.map((mail) => mail.subject)).toContain("You were mentioned in Portico");
+    expect(JSON.stringify(toBen)).toContain(MARKER);
+    const contactAddresses = await t.database.db
+      .selectDistinct({ email: contacts.email })
+      .from(contacts)
+      .where(inArray(contacts.firmId, storyFirmIds));
+    const staffOnly = alerts.map((mail) => mail.toAddress);
+    for (const { email } of contactAddresses) expect(staffOnly).not.toContain(email);
   });
 
   it("shows each firm's Outbox only its own mail, and nobody's sign-in link or reset", async () => {

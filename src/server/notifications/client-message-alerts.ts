@@ -11,7 +11,7 @@ import type { Database } from "../db/connect.js";
 import { escapeHtml } from "../mail/escape-html.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { renderRichTextForMail } from "../mail/rich-text-mail.js";
-import type { MentionAlertOptions } from "./mention-alerts.js";
+import { inFirms, type MentionAlertOptions } from "./mention-alerts.js";
 
 type DueMessage = {
   staffId: string;
@@ -47,6 +47,7 @@ export async function sendClientMessageAlerts(
       and m.author_kind = 'contact' and m.internal = false
     left join contacts ac on ac.id = m.author_contact_id
     where s.message_alerts = 'mentions_and_client_messages' and s.deactivated_at is null
+      ${inFirms("s.firm_id", options.firmIds)}
       and c.last_seq > greatest(rc.last_read_seq, rc.notified_seq)
       and exists (
         select 1 from messages own
@@ -57,7 +58,7 @@ export async function sendClientMessageAlerts(
         join messages m2 on m2.conversation_id = rc2.conversation_id
           and m2.seq > greatest(rc2.last_read_seq, rc2.notified_seq)
           and m2.author_kind = 'contact'
-        where rc2.reader_kind = 'staff'
+        where rc2.reader_kind = 'staff' ${inFirms("rc2.firm_id", options.firmIds)}
         group by rc2.reader_id
         having min(m2.created_at) <= ${now} - make_interval(secs => ${options.delaySeconds})
       )

@@ -50,7 +50,12 @@ const alertsTo = (address: string) =>
     .where(and(eq(mailOutbox.toAddress, address), eq(mailOutbox.kind, "staff_alert")));
 
 const run = (now: Date) =>
-  sendMentionAlerts(t.database.db, { publicUrl: t.config.publicUrl, delaySeconds: DELAY, now });
+  sendMentionAlerts(t.database.db, {
+    publicUrl: t.config.publicUrl,
+    delaySeconds: DELAY,
+    now,
+    firmIds: [firmId],
+  });
 
 const mentioning = (words: string, person: { id: string }) =>
   docOf(paragraph(text(words), mention(person.id, "Someone")));
@@ -137,11 +142,13 @@ describe("client-message e-mails", () => {
         publicUrl: t.config.publicUrl,
         delaySeconds: DELAY,
         now: later(DELAY + 1),
+        firmIds: [firm.id],
       });
     await sendClientMessageAlerts(db, {
       publicUrl: t.config.publicUrl,
       delaySeconds: DELAY,
       now: later(10),
+      firmIds: [firm.id],
     });
     expect(await alertsTo(eve.email)).toEqual([]);
     await alerts();

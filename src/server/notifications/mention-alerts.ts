@@ -17,7 +17,18 @@ export type MentionAlertOptions = {
   delaySeconds: number;
   /** The moment the delay is counted back from; the database's clock when absent. */
   now?: Date;
+  /** Only these firms' staff (every firm when absent), so a run touches no one else's mail. */
+  firmIds?: string[];
 };
+
+/** `and <column> in (firmIds)`, or nothing when every firm is meant. */
+export const inFirms = (column: string, firmIds: string[] | undefined) =>
+  firmIds
+    ? sql`and ${sql.raw(column)} in (${sql.join(
+        firmIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql``;
 
 type DueMention = {
   id: string;
@@ -58,10 +69,10 @@ export async function sendMentionAlerts(
     left join "user" au on au.id = aus.user_id
     left join contacts ac on ac.id = m.author_contact_id
     where n.read_at is null and n.emailed_at is null and s.message_alerts <> 'none'
-      and s.deactivated_at is null
+      and s.deactivated_at is null ${inFirms("n.firm_id", options.firmIds)}
       and n.staff_id in (
         select staff_id from notifications
-        where read_at is null and emailed_at is null
+        where read_at is null and emailed_at is null ${inFirms("firm_id", options.firmIds)}
         group by staff_id
         having min(created_at) <= ${now} - make_interval(secs => ${options.delaySeconds})
       )
