@@ -146,6 +146,7 @@ describe("mention notifications in the browser", () => {
     expect(itemText).toContain("Ben Ortiz mentioned you in Globex Ltd · All Contacts (unread)");
     expect(itemText).toContain("Internal note:");
     expect(itemText).toContain("Ada, are the Q4 receipts complete?");
+    expect(await item.locator("time").getAttribute("datetime")).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     await expectNoAxeViolations(ada.page, "open Notifications panel with an unread mention");
 
     // Clicking it opens the conversation at that message, highlighted for a moment, and read.
@@ -324,6 +325,51 @@ describe("the Inbox in the browser", () => {
     expect(ada.problems).toEqual([]);
     expect(dana.problems).toEqual([]);
     await ada.context.close();
+    await dana.context.close();
+  });
+
+  it("lets Ada choose her e-mail alerts on Account by keyboard, and Dana her message e-mails in the portal", async () => {
+    const ada = await staffSignedIn("ada@northwind.test");
+    await ada.page.getByRole("banner").getByRole("link", { name: "Account" }).click();
+    const choices = ada.page.getByRole("radiogroup", { name: "E-mail me about" });
+    const choice = (name: string) => choices.getByRole("radio", { name });
+    await expect
+      .poll(() => choice("Mentions and client messages").getAttribute("aria-checked"))
+      .toBe("true");
+    await expectNoAxeViolations(ada.page, "Account with the e-mail alerts choice");
+    await choice("Mentions and client messages").focus();
+    await ada.page.keyboard.press("ArrowDown");
+    await expect.poll(() => choice("Mentions only").getAttribute("aria-checked")).toBe("true");
+    const saved = async () =>
+      (await (await ada.context.request.get("/api/account/message-alerts")).json()).alerts;
+    await expect.poll(saved).toBe("mentions");
+    await ada.page.reload();
+    await expect.poll(() => choice("Mentions only").getAttribute("aria-checked")).toBe("true");
+    await choice("Mentions and client messages").click();
+    await expect.poll(saved).toBe("mentions_and_client_messages");
+    expect(ada.problems).toEqual([]);
+    await ada.context.close();
+
+    const dana = await contactSignedIn("dana@acme.test");
+    await dana.page.goto("/portal/account");
+    const emails = dana.page.getByRole("checkbox", {
+      name: "E-mail me about new messages from Northwind Accounting (Acme Bakery) that I have not read here",
+    });
+    await emails.waitFor();
+    expect(await emails.isChecked()).toBe(true);
+    await expectNoAxeViolations(dana.page, "portal Account with the message e-mails switch");
+    await emails.focus();
+    await dana.page.keyboard.press("Space");
+    await expect.poll(() => emails.isChecked()).toBe(false);
+    await dana.page.reload();
+    await emails.waitFor();
+    await expect.poll(() => emails.isChecked()).toBe(false);
+    await emails.click();
+    await expect.poll(() => emails.isChecked()).toBe(true);
+    await dana.page.reload();
+    await emails.waitFor();
+    expect(await emails.isChecked()).toBe(true);
+    expect(dana.problems).toEqual([]);
     await dana.context.close();
   });
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../../test/app.js";
+import { createTestApp, nextClientIp, type TestApp } from "../../../test/app.js";
 import { buildClient, buildContact, buildFirm, buildStaff } from "../../../test/factories.js";
 import { messagingApi } from "../../../test/messaging.js";
 import { portalApi } from "../../../test/portal.js";
@@ -265,5 +265,35 @@ describe("unsubscribing from message e-mails", () => {
       "List-Unsubscribe": `<${t.config.publicUrl}/api/mail-subscriptions/${token}/unsubscribe>`,
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     });
+
+    // Unsubscribed, Dana still gets the password and sign-in e-mails she asks for, without the link.
+    const off = await t.request({
+      method: "PUT",
+      url: `/api/mail-subscriptions/${token}`,
+      payload: { messageEmails: false },
+    });
+    expect(off.statusCode).toBe(200);
+    const ask = (url: string, payload: Record<string, unknown>) =>
+      t.request({ method: "POST", url, payload, headers: { "x-forwarded-for": nextClientIp() } });
+    const email = s.dana.email ?? "";
+    expect(
+      (
+        await ask("/api/auth/request-password-reset", {
+          email,
+          redirectTo: "/portal/reset-password",
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await ask("/api/auth/sign-in/magic-link", { email, callbackURL: "/portal" })).statusCode,
+    ).toBe(200);
+    const personal = (await portal.mailsTo(email)).filter(
+      (mail) => mail.kind === "password_reset" || mail.kind === "sign_in_link",
+    );
+    expect(personal.map((mail) => mail.kind).sort()).toEqual(["password_reset", "sign_in_link"]);
+    for (const mail of personal) {
+      expect(mail.headers).toEqual({});
+      expect(`${mail.textBody}${mail.htmlBody}`).not.toContain("unsubscribe");
+    }
   });
 });
