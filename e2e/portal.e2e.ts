@@ -277,7 +277,9 @@ describe("client portal", () => {
     );
     await expectNoAxeViolations(again.page, "used invitation");
     await again.page.getByRole("link", { name: "Go to sign-in" }).click();
-    await again.page.waitForURL("**/portal/sign-in");
+    await again.page.waitForURL(/\/portal\/sign-in\?invitation=/);
+    // The spent link still says whose portal this is.
+    await again.page.getByText(`${FIRM} · Client portal`).waitFor();
     await again.context.close();
 
     await ada.page.goBack();
