@@ -225,3 +225,31 @@ describe("a contact starting their direct thread", () => {
     expect(await directThreadsOf(client.id)).toEqual([]);
   });
 });
+
+describe("starting a direct thread, limited like a send", () => {
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await createTestApp({ messageSendRateLimit: 2 });
+  });
+  afterAll(() => limited.close());
+
+  it("refuses a contact's starts past the per-minute limit with 429", async () => {
+    const db = limited.database.db;
+    const ownFirm = await buildFirm(db);
+    const client = await buildClient(db, ownFirm);
+    const staffCookie = await limited.signIn((await buildStaff(db, ownFirm)).email);
+    const contact = await buildContact(db, client, { name: "Dana Fox" });
+    const cookie = await portalApi(limited).grantAccess(client, contact, staffCookie);
+    const start = () =>
+      limited.request({
+        method: "POST",
+        url: `${portalConversationsUrl(client.id)}/direct`,
+        cookie,
+      });
+    expect((await start()).statusCode).toBe(201);
+    expect((await start()).statusCode).toBe(200);
+    const refused = await start();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.code).toBe("rate_limited");
+  });
+});
