@@ -148,7 +148,7 @@ describe("client portal", () => {
     await ada.page.getByRole("button", { name: "New Direct Message" }).click();
     await ada.page.getByRole("menuitem", { name: /^Dana Fox/ }).click();
     await ada.page.getByRole("heading", { level: 2, name: "Dana Fox" }).waitFor();
-    const directOnDana = conversationLink(dana.page, "Direct Message");
+    const directOnDana = conversationLink(dana.page, FIRM);
     await directOnDana.waitFor(live);
 
     // Dana replies with Ctrl+Enter; Ada sees it in her list as unread, from Dana Fox.
@@ -165,7 +165,7 @@ describe("client portal", () => {
 
     // An internal note never reaches Dana: not live, not in her list, not in her badge.
     await directOnDana.click();
-    await dana.page.getByRole("heading", { level: 2, name: "Direct Message" }).waitFor();
+    await dana.page.getByRole("heading", { level: 2, name: FIRM, exact: true }).waitFor();
     const marker = `note-${crypto.randomUUID()}`;
     await ada.page.getByRole("switch", { name: "Internal note" }).click();
     await send(ada.page, `Pricing is still open (${marker}).`);
@@ -179,7 +179,7 @@ describe("client portal", () => {
     await send(ada.page, `Second thought (${marker}).`);
 
     await dana.page.reload();
-    await dana.page.getByRole("heading", { level: 2, name: "Direct Message" }).waitFor();
+    await dana.page.getByRole("heading", { level: 2, name: FIRM, exact: true }).waitFor();
     await expect.poll(() => allContactsOnDana.textContent()).toContain("1 unread");
     expect(await allContactsOnDana.textContent()).toContain("Ada Park: After the note.");
     await allContactsOnDana.click();
@@ -277,7 +277,9 @@ describe("client portal", () => {
     );
     await expectNoAxeViolations(again.page, "used invitation");
     await again.page.getByRole("link", { name: "Go to sign-in" }).click();
-    await again.page.waitForURL("**/portal/sign-in");
+    await again.page.waitForURL(/\/portal\/sign-in\?invitation=/);
+    // The spent link still says whose portal this is.
+    await again.page.getByText(`${FIRM} · Client portal`).waitFor();
     await again.context.close();
 
     await ada.page.goBack();
@@ -372,7 +374,7 @@ describe("client portal", () => {
             links.map((link) => link.querySelector(".truncate")?.textContent),
           ),
       )
-      .toEqual(["All Contacts", "Direct Message"]);
+      .toEqual(["All Contacts", FIRM]);
     expect(await thread(page).count()).toBe(0);
     const fitsWidth = () =>
       page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
@@ -464,7 +466,7 @@ describe("client portal", () => {
     await conversationLink(dana.page, "All Contacts").click();
     await messageRow(dana.page, "After the note.").waitFor();
     expect(await thread(dana.page).textContent()).not.toContain("welcome to your Globex portal");
-    await conversationLink(dana.page, "Direct Message").waitFor();
+    await conversationLink(dana.page, FIRM).waitFor();
     // Her password is the one she had.
     expect(
       (

@@ -5,6 +5,7 @@ import type { Database } from "../db/connect.js";
 import { attachments, contacts, conversations, messages, staff, user } from "../db/schema.js";
 import { AppError } from "../http/errors.js";
 import type { Actor } from "../messaging/actor.js";
+import { contactConversationTitle } from "../messaging/message-shapes.js";
 
 const authorContact = alias(contacts, "author_contact");
 const threadContact = alias(contacts, "thread_contact");
@@ -36,9 +37,16 @@ function decodeCursor(value: string): Cursor {
 }
 
 /** The thread's title as each side names it, without loading the conversation list. */
-function threadTitle(actor: Actor, row: { kind: string; contactName: string | null }) {
+function threadTitle(
+  actor: Actor,
+  clientId: string,
+  row: { kind: "all_contacts" | "direct"; contactName: string | null },
+) {
+  if (actor.principal.kind === "contact") {
+    const link = actor.principal.links.find((candidate) => candidate.clientId === clientId);
+    return contactConversationTitle(row.kind, link?.firmName ?? "");
+  }
   if (row.kind === "all_contacts") return "All Contacts";
-  if (actor.side === "contact") return "Direct Message";
   return row.contactName ?? "Former contact";
 }
 
@@ -108,7 +116,7 @@ export async function listClientFiles(
     },
     messageId: row.messageId,
     conversationId: row.conversationId,
-    conversationTitle: threadTitle(actor, row),
+    conversationTitle: threadTitle(actor, clientId, row),
     conversationKind: row.kind,
     internal: actor.side === "staff" && row.internal,
     sentBy: { kind: row.authorKind, name: row.authorName },

@@ -128,7 +128,7 @@ describe("a client's files", () => {
     ]);
     expect(JSON.stringify(page)).not.toContain(NOTE_FILE);
     expect(JSON.stringify(page)).not.toContain(sent[NOTE_FILE]?.fileId);
-    expect(page.files[0]?.conversationTitle).toBe("Direct Message");
+    expect(page.files[0]?.conversationTitle).toBe("Northwind Accounting");
     const eli = await list(portalFilesUrl(acmeId), eliCookie);
     expect(eli.page.files.map((file) => file.attachment.name)).toEqual([
       "eli-direct.pdf",

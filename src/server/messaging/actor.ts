@@ -1,10 +1,10 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Conversation, Message } from "../../shared/api/messaging.js";
 import type { ContactPrincipal, Principal, StaffPrincipal } from "../auth/principal-types.js";
 import { getClient } from "../clients/clients.service.js";
 import type { Database } from "../db/connect.js";
-import { conversations, messages, staff, user } from "../db/schema.js";
+import { contacts, conversations, messages, staff, user } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
 import type { MentionDirectory } from "./message-body.js";
 import {
@@ -16,7 +16,7 @@ import {
 } from "./message-shapes.js";
 import type { MessageRow } from "./message-sql.js";
 import type { Reader } from "./read-state.js";
-import { visibleConversations, visibleMessages } from "./visibility.js";
+import { allContactsReaders, visibleConversations, visibleMessages } from "./visibility.js";
 
 /** The person acting, as they appear on one client's messages: reader, author and name. */
 export type Identity = Reader & { name: string };
@@ -34,7 +34,11 @@ export type Actor = {
   /** Which of a stored message's two numbers is theirs. */
   ownNumber: (numbers: { seq: number; publicSeq: number }) => number;
   shapeMessage: (row: MessageRow) => Message;
-  shapeConversation: (row: ConversationRow) => Conversation;
+  /** How they see one client's conversation rows (a contact's view names who is in each). */
+  conversationShape: (
+    db: Database,
+    clientId: string,
+  ) => Promise<(row: ConversationRow) => Conversation>;
   mayWriteNotes: boolean;
   /** Whether they start conversations (and are offered contacts without a direct thread). */
   startsConversations: boolean;
@@ -73,7 +77,7 @@ function staffActor(principal: StaffPrincipal): Actor {
     numbering: { message: messages.seq, last: conversations.lastSeq },
     ownNumber: (numbers) => numbers.seq,
     shapeMessage: toStaffMessage,
-    shapeConversation: toStaffConversation,
+    conversationShape: async () => toStaffConversation,
     mayWriteNotes: true,
     startsConversations: true,
     mentionDirectory: firmMentions(principal.firmId),
@@ -99,7 +103,16 @@ function contactActor(principal: ContactPrincipal): Actor {
     numbering: { message: messages.publicSeq, last: conversations.lastPublicSeq },
     ownNumber: (numbers) => numbers.publicSeq,
     shapeMessage: toContactMessage,
-    shapeConversation: toContactConversation,
+    conversationShape: async (db, clientId) => {
+      const link = linkAt(clientId);
+      const fellows = await db
+        .select({ name: contacts.name })
+        .from(contacts)
+        .where(and(allContactsReaders(link), ne(contacts.id, link.contactId)))
+        .orderBy(asc(contacts.name), asc(contacts.id));
+      const names = { firmName: link.firmName, fellowContacts: fellows.map((row) => row.name) };
+      return (row) => toContactConversation(row, names);
+    },
     mayWriteNotes: false,
     startsConversations: false,
     mentionDirectory: () => noMentions,

@@ -4,7 +4,7 @@ import type {
   ConversationList,
   CreateConversationBody,
 } from "../../shared/api/messaging.js";
-import type { StaffPrincipal } from "../auth/principal.js";
+import type { ContactPrincipal, StaffPrincipal } from "../auth/principal-types.js";
 import { getClient } from "../clients/clients.service.js";
 import { formerContact } from "../clients/contacts.service.js";
 import type { Database, Queryable } from "../db/connect.js";
@@ -12,6 +12,7 @@ import { contacts, conversations, readCursors } from "../db/schema.js";
 import { notFound } from "../http/errors.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent } from "../realtime/topics.js";
+import { authorizeOwnDirectThread } from "../team/policy.js";
 import { type Actor, actorFor } from "./actor.js";
 import { lastMessagePreview, readerCursor, unreadCount, waitingOn } from "./read-state.js";
 import { audiencesOf } from "./visibility.js";
@@ -27,6 +28,7 @@ async function selectConversations(
   where?: SQL,
 ): Promise<Conversation[]> {
   const reader = actor.identityAt({ clientId });
+  const shape = await actor.conversationShape(db, clientId);
   const rows = await db
     .select({
       id: conversations.id,
@@ -51,7 +53,7 @@ async function selectConversations(
       asc(contacts.name),
       asc(conversations.id),
     );
-  return rows.map(actor.shapeConversation);
+  return rows.map(shape);
 }
 
 /** A client's contacts who have no direct thread yet: what "New Direct Message" offers staff. */
@@ -97,10 +99,49 @@ export async function listConversations(
   };
 }
 
+/** One thread to open: a client's All Contacts thread, or one contact's direct thread. */
+type ThreadKey = {
+  firmId: string;
+  clientId: string;
+  kind: Conversation["kind"];
+  contactId: string | null;
+};
+
 /**
- * Opens the client's All Contacts thread or a contact's direct thread, creating it if needed.
- * Two people starting the same thread at once both get the one thread the database kept.
+ * Creates the thread unless it exists and answers it as the actor sees it. Two people starting
+ * the same thread at once both get the one thread the database kept; only a new one is announced.
  */
+async function openThread(
+  db: Database,
+  bus: EventBus,
+  actor: Actor,
+  thread: ThreadKey,
+): Promise<{ conversation: Conversation; created: boolean }> {
+  const { firmId, clientId, kind, contactId } = thread;
+  const inserted = await db
+    .insert(conversations)
+    .values({ firmId, clientId, kind, contactId })
+    .onConflictDoNothing()
+    .returning({ id: conversations.id });
+  const kindMatch =
+    kind === "direct" && contactId
+      ? and(eq(conversations.kind, "direct"), eq(conversations.contactId, contactId))
+      : eq(conversations.kind, "all_contacts");
+  const [conversation] = await selectConversations(db, actor, clientId, kindMatch);
+  if (!conversation) throw new Error("conversation vanished after insert");
+  const created = inserted.length > 0;
+  if (created) {
+    const event = {
+      type: "conversation.created" as const,
+      data: { clientId, conversation: { id: conversation.id, kind: conversation.kind } },
+    };
+    // A new thread is news to staff and to the contacts who will see it in the portal.
+    for (const audience of audiencesOf(thread)) await publishEvent(bus, audience.topic, event);
+  }
+  return { conversation, created };
+}
+
+/** Staff open the client's All Contacts thread or a contact's direct thread, creating it if needed. */
 export async function startConversation(
   db: Database,
   bus: EventBus,
@@ -124,33 +165,31 @@ export async function startConversation(
     if (!contact) throw notFound("Contact");
     if (contact.removedAt) throw formerContact(contact.name);
   }
-  const inserted = await db
-    .insert(conversations)
-    .values({ firmId: principal.firmId, clientId, kind: body.kind, contactId })
-    .onConflictDoNothing()
-    .returning({ id: conversations.id });
-  const kindMatch =
-    body.kind === "direct" && contactId
-      ? and(eq(conversations.kind, "direct"), eq(conversations.contactId, contactId))
-      : eq(conversations.kind, "all_contacts");
-  const [conversation] = await selectConversations(db, actorFor(principal), clientId, kindMatch);
-  if (!conversation) throw new Error("conversation vanished after insert");
-  const created = inserted.length > 0;
-  if (created) {
-    const event = {
-      type: "conversation.created" as const,
-      data: { clientId, conversation: { id: conversation.id, kind: conversation.kind } },
-    };
-    // A new thread is news to staff and to the contacts who will see it in the portal.
-    const audiences = audiencesOf({
-      firmId: principal.firmId,
-      clientId,
-      kind: body.kind,
-      contactId,
-    });
-    for (const audience of audiences) await publishEvent(bus, audience.topic, event);
-  }
-  return { conversation, created };
+  return openThread(db, bus, actorFor(principal), {
+    firmId: principal.firmId,
+    clientId,
+    kind: body.kind,
+    contactId,
+  });
+}
+
+/**
+ * A contact opens their own direct thread with the firm at one client, creating it if needed
+ * (so they can write first); staff see it appear in the client's list.
+ */
+export async function startOwnDirectConversation(
+  db: Database,
+  bus: EventBus,
+  principal: ContactPrincipal,
+  clientId: string,
+): Promise<{ conversation: Conversation; created: boolean }> {
+  const link = authorizeOwnDirectThread(principal, clientId);
+  return openThread(db, bus, actorFor(principal), {
+    firmId: link.firmId,
+    clientId: link.clientId,
+    kind: "direct",
+    contactId: link.contactId,
+  });
 }
 
 /**

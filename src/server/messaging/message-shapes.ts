@@ -39,7 +39,7 @@ export function toContactMessage(row: MessageRow): Message {
 }
 
 /** A conversation row as the list query reads it, before it is shaped for one side. */
-export type ConversationRow = Omit<Conversation, "title" | "contact"> & {
+export type ConversationRow = Omit<Conversation, "title" | "members" | "contact"> & {
   contactId: string | null;
   contactName: string | null;
   contactPortalStatus: NonNullable<Conversation["contact"]>["portalStatus"] | null;
@@ -86,17 +86,33 @@ export function toStaffConversation({
   };
 }
 
-/** A contact sees their two kinds of thread by kind, and nothing of the firm's contact records. */
-export function toContactConversation({
-  contactId: _contactId,
-  contactName: _contactName,
-  contactPortalStatus: _contactPortalStatus,
-  contactRemovedAt: _contactRemovedAt,
-  ...row
-}: ConversationRow): Conversation {
+/** Who a contact sees at one client: the firm they deal with and their fellow contacts. */
+export type ContactSideNames = { firmName: string; fellowContacts: string[] };
+
+/** A conversation's title as a contact sees it: the group by its name, the direct one by the firm. */
+export function contactConversationTitle(kind: Conversation["kind"], firmName: string): string {
+  return kind === "all_contacts" ? "All Contacts" : firmName;
+}
+
+/**
+ * A contact sees a thread by who is in it from their side (their fellow contacts and the firm),
+ * and nothing of the firm's contact records or staff.
+ */
+export function toContactConversation(
+  {
+    contactId: _contactId,
+    contactName: _contactName,
+    contactPortalStatus: _contactPortalStatus,
+    contactRemovedAt: _contactRemovedAt,
+    ...row
+  }: ConversationRow,
+  names: ContactSideNames,
+): Conversation {
   return {
     ...row,
-    title: row.kind === "all_contacts" ? "All Contacts" : "Direct Message",
+    title: contactConversationTitle(row.kind, names.firmName),
+    members:
+      row.kind === "all_contacts" ? [...names.fellowContacts, names.firmName] : [names.firmName],
     contact: null,
     waitingOn: null,
   };

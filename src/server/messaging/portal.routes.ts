@@ -3,7 +3,7 @@ import { contactOf, requireContact } from "../auth/principal.js";
 import { addEndpointRoute } from "../http/endpoint-route.js";
 import { messageRateLimits } from "../http/rate-limits.js";
 import { actorFor } from "./actor.js";
-import { listConversations } from "./conversations.service.js";
+import { listConversations, startOwnDirectConversation } from "./conversations.service.js";
 import {
   deleteMessage,
   editMessage,
@@ -21,6 +21,19 @@ export async function portalMessagingRoutes(app: FastifyInstance) {
 
   addEndpointRoute(app, "listPortalConversations", {
     handler: async (request) => listConversations(db, contact(request), request.params.clientId),
+  });
+
+  addEndpointRoute(app, "startPortalDirectConversation", {
+    config: limits.send,
+    handler: async (request, reply) => {
+      const { conversation, created } = await startOwnDirectConversation(
+        db,
+        bus,
+        contactOf(request),
+        request.params.clientId,
+      );
+      return reply.status(created ? 201 : 200).send(conversation);
+    },
   });
 
   addEndpointRoute(app, "listPortalMessages", {

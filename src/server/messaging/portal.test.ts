@@ -85,22 +85,26 @@ const openAllContacts = (client: ClientRow) =>
 const openDirect = (client: ClientRow, contact: ContactRow) =>
   api.openConversation(client.id, { kind: "direct", contactId: contact.id }, adaCookie);
 
-/** A conversation row as a contact sees it in the portal list. */
+/**
+ * A conversation row as a contact sees it in the portal list: a direct thread is titled with the
+ * firm's name and has the firm in it; an All Contacts thread names its other contacts (`others`).
+ */
 const portalRow = (
   conversation: Conversation,
-  overrides: Partial<Conversation> = {},
+  overrides: Partial<Conversation> & { others?: string[] } = {},
 ): Conversation => ({
   id: conversation.id,
   clientId: conversation.clientId,
   kind: conversation.kind,
-  title: conversation.kind === "all_contacts" ? "All Contacts" : "Direct Message",
+  title: conversation.kind === "all_contacts" ? "All Contacts" : firm.name,
+  members: [...(overrides.others ?? []), firm.name],
   contact: null,
   lastSeq: 0,
   lastReadSeq: 0,
   unreadCount: 0,
   waitingOn: null,
   lastMessage: null,
-  ...overrides,
+  ...(({ others: _others, ...rest }) => rest)(overrides),
 });
 
 const rowOf = async (conversation: Conversation, cookie: string) => {
@@ -169,17 +173,17 @@ describe("the portal conversation list", () => {
 
     const allContacts = await openAllContacts(client);
     expect((await contactApi.listConversations(client.id, dana.cookie)).conversations).toEqual([
-      portalRow(allContacts),
+      portalRow(allContacts, { others: ["Eli Stone"] }),
     ]);
 
     const danaDirect = await openDirect(client, dana.contact);
     expect(await contactApi.listConversations(client.id, dana.cookie)).toEqual({
-      conversations: [portalRow(allContacts), portalRow(danaDirect)],
+      conversations: [portalRow(allContacts, { others: ["Eli Stone"] }), portalRow(danaDirect)],
       contactsWithoutDirect: [],
       unreadTotal: 0,
     });
     expect((await contactApi.listConversations(client.id, eli.cookie)).conversations).toEqual([
-      portalRow(allContacts),
+      portalRow(allContacts, { others: ["Dana Fox"] }),
       portalRow(eliDirect),
     ]);
   });
@@ -291,6 +295,7 @@ describe("numbering in the portal", () => {
     // The list counts in public numbers, and previews the last message a contact may see.
     expect(await rowOf(thread, dana.cookie)).toEqual(
       portalRow(thread, {
+        others: ["Eli Stone"],
         lastSeq: 3,
         lastReadSeq: 3,
         lastMessage: {

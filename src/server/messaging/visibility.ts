@@ -12,7 +12,7 @@ import {
 } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Principal } from "../auth/principal-types.js";
-import { attachments, conversations, messages } from "../db/schema.js";
+import { attachments, contacts, conversations, messages } from "../db/schema.js";
 import { contactTopicOf, topics } from "../realtime/topics.js";
 
 /** The messages table, or an alias of it (a subquery's `m`): the columns the rules read. */
@@ -97,6 +97,19 @@ function ownUploads(principal: Principal): SQL {
 /** Contact records that see anything at all: those whose portal access is active. */
 export const hasPortalAccess = (contact: { portalStatus: AnyColumn }) =>
   eq(contact.portalStatus, "active");
+
+/**
+ * The contact records that read a client's All Contacts thread: what a contact is told about
+ * who else is in it (never contacts of another client, nor those without portal access).
+ */
+export function allContactsReaders(client: { firmId: string; clientId: string }): SQL {
+  return and(
+    eq(contacts.firmId, client.firmId),
+    eq(contacts.clientId, client.clientId),
+    hasPortalAccess(contacts),
+    isNull(contacts.removedAt),
+  ) as SQL;
+}
 
 /** Whether contacts may see a message at all: what decides if an event reaches their topics. */
 export const isVisibleToContacts = (message: { internal: boolean }) => !message.internal;

@@ -1,6 +1,6 @@
 import type { StaffRole } from "../../shared/api/session.js";
-import type { StaffPrincipal } from "../auth/principal-types.js";
-import { forbidden } from "../http/errors.js";
+import type { ContactPrincipal, PortalLink, StaffPrincipal } from "../auth/principal-types.js";
+import { forbidden, notFound } from "../http/errors.js";
 
 /**
  * The one place that says what a staff member may do beyond working with messages. Routes and
@@ -73,4 +73,18 @@ export function permissionsOf(principal: StaffPrincipal) {
     manageOwners: can(principal, "manage_owners"),
     manageFirmSecurity: can(principal, "manage_firm_security"),
   };
+}
+
+/**
+ * What a contact may start: only their own direct thread with the firm, at a client where their
+ * portal access is active. The contact record comes from their session, never from the request,
+ * and any other client (of this firm or another) is "not found", so ids reveal nothing.
+ */
+export function authorizeOwnDirectThread(
+  principal: ContactPrincipal,
+  clientId: string,
+): PortalLink {
+  const link = principal.links.find((candidate) => candidate.clientId === clientId);
+  if (!link) throw notFound("Client");
+  return link;
 }

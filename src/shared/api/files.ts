@@ -42,7 +42,10 @@ export const clientFileSchema = z.object({
   attachment: attachmentSchema,
   messageId: z.uuid(),
   conversationId: z.uuid(),
-  /** The thread's title as the reader sees it ("All Contacts", a contact's name, "Direct Message"). */
+  /**
+   * The thread's title as the reader sees it: "All Contacts", or for a direct thread its contact
+   * (to staff) or the firm (to a contact).
+   */
   conversationTitle: z.string(),
   conversationKind: z.enum(["all_contacts", "direct"]),
   /** Whether the file sits on an internal note (staff only ever see these). */

@@ -50,7 +50,13 @@ export const conversationSchema = z.object({
   id: z.uuid(),
   clientId: z.uuid(),
   kind: conversationKindSchema,
+  /** As the reader sees it: staff see a direct thread by its contact, a contact by the firm's name. */
   title: z.string(),
+  /**
+   * Contacts only: who else is in the thread, as the contact sees them: the client's other
+   * contacts with portal access (in an All Contacts thread), then the firm's name.
+   */
+  members: z.array(z.string()).optional(),
   contact: conversationContactSchema.nullable(),
   lastSeq: z.number().int(),
   lastReadSeq: z.number().int(),
@@ -236,6 +242,15 @@ export const portalMessagingEndpoints = {
     params: clientParamsSchema,
     responses: { 200: conversationListSchema },
     errors: [400, 401, 403, 404],
+  },
+  startPortalDirectConversation: {
+    ...routes.startPortalDirectConversation,
+    access: "contact",
+    tags: ["portal"],
+    summary: "Start (or open) the contact's own direct thread with the firm",
+    params: clientParamsSchema,
+    responses: { 200: conversationSchema, 201: conversationSchema },
+    errors: [400, 401, 403, 404, 429],
   },
   listPortalMessages: {
     ...routes.listPortalMessages,

@@ -79,6 +79,10 @@ export const routes = {
   updateMessageAlerts: { method: "PUT", path: "/api/account/message-alerts" },
 
   listPortalConversations: { method: "GET", path: "/api/portal/clients/:clientId/conversations" },
+  startPortalDirectConversation: {
+    method: "POST",
+    path: "/api/portal/clients/:clientId/conversations/direct",
+  },
   listPortalMessages: { method: "GET", path: "/api/portal/conversations/:conversationId/messages" },
   sendPortalMessage: {
     method: "POST",

@@ -14,12 +14,15 @@ import {
 } from "lucide-react";
 import { Toolbar } from "radix-ui";
 import { LinkPopover } from "./LinkPopover.js";
+import { useMessagingSide } from "./messagingSide.js";
 
 type Format = {
   name: string;
   label: string;
   icon: LucideIcon;
   toggle: (editor: Editor) => void;
+  /** Offered to staff only: clients write plain prose, so the portal keeps its toolbar short. */
+  staffOnly?: boolean;
 };
 
 const formats: Format[] = [
@@ -32,12 +35,14 @@ const formats: Format[] = [
   },
   {
     name: "strike",
+    staffOnly: true,
     label: "Strikethrough",
     icon: Strikethrough,
     toggle: (e) => e.chain().focus().toggleStrike().run(),
   },
   {
     name: "code",
+    staffOnly: true,
     label: "Inline code",
     icon: Code,
     toggle: (e) => e.chain().focus().toggleCode().run(),
@@ -59,12 +64,14 @@ const blocks: Format[] = [
   },
   {
     name: "blockquote",
+    staffOnly: true,
     label: "Quote",
     icon: Quote,
     toggle: (e) => e.chain().focus().toggleBlockquote().run(),
   },
   {
     name: "codeBlock",
+    staffOnly: true,
     label: "Code block",
     icon: FileCode,
     toggle: (e) => e.chain().focus().toggleCodeBlock().run(),
@@ -76,6 +83,8 @@ const buttonClass =
 
 /** Formatting buttons above the editor (WAI-ARIA toolbar: one tab stop, arrow keys inside). */
 export function FormattingToolbar({ editor, label }: { editor: Editor; label: string }) {
+  const side = useMessagingSide();
+  const offered = (format: Format) => side === "staff" || !format.staffOnly;
   const active = useEditorState({
     editor,
     selector: ({ editor: current }) =>
@@ -104,7 +113,7 @@ export function FormattingToolbar({ editor, label }: { editor: Editor; label: st
       aria-label={label}
       className="flex flex-wrap items-center gap-0.5 border-b border-slate-200 px-1 py-1"
     >
-      {formats.map(renderButton)}
+      {formats.filter(offered).map(renderButton)}
       <LinkPopover editor={editor} active={active.link ?? false}>
         <Toolbar.Button
           className={buttonClass}
@@ -117,7 +126,7 @@ export function FormattingToolbar({ editor, label }: { editor: Editor; label: st
         </Toolbar.Button>
       </LinkPopover>
       <Toolbar.Separator className="mx-1 h-5 w-px bg-slate-300" />
-      {blocks.map(renderButton)}
+      {blocks.filter(offered).map(renderButton)}
     </Toolbar.Root>
   );
 }

@@ -101,7 +101,7 @@ export function AcceptInvitationPage() {
               If you need a new invitation, ask your contact at {state.firmName ?? "the firm"}.
             </p>
           )}
-          <SignInLinks />
+          <SignInLinks token={token} />
         </div>
       </AuthCard>
     );
@@ -134,11 +134,17 @@ export function AcceptInvitationPage() {
   );
 }
 
-/** The ways forward from a link that does not work: sign in, or get a new password. */
-function SignInLinks() {
+/**
+ * The ways forward from a link that does not work: sign in (the sign-in page names the firm from
+ * the invitation when there is one), or get a new password.
+ */
+function SignInLinks({ token }: { token?: string }) {
+  const signIn = token
+    ? `/portal/sign-in?invitation=${encodeURIComponent(token)}`
+    : "/portal/sign-in";
   return (
     <>
-      <Link to="/portal/sign-in" className="text-blue-800 underline">
+      <Link to={signIn} className="text-blue-800 underline">
         Go to sign-in
       </Link>
       <Link to="/portal/forgot-password" className="text-blue-800 underline">

@@ -6,7 +6,9 @@ import { ConversationList } from "../messages/ConversationList.js";
 import { formatUnreadCount } from "../messages/format.js";
 import { ThreadPane } from "../messages/ThreadPane.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
+import { MessageFirmButton } from "./MessageFirmButton.js";
 import { usePortalConversations, usePortalSession } from "./portal.queries.js";
+import { membersLine } from "./threadMembers.js";
 
 const noMentions: TeamMember[] = [];
 const wideScreen = "(min-width: 768px)";
@@ -71,6 +73,7 @@ export function PortalMessagesPage() {
           {link.firmName} has not started a conversation with you yet. When they do, it appears here
           and you can reply.
         </p>
+        <MessageFirmButton clientId={clientId} firmName={link.firmName} className="mt-4" />
       </main>
     );
   }
@@ -89,6 +92,15 @@ export function PortalMessagesPage() {
             conversations={conversations}
             selectedId={selected?.id}
             hrefFor={(conversation) => `${base}/${conversation.id}`}
+            footer={
+              !conversations.some((conversation) => conversation.kind === "direct") && (
+                <MessageFirmButton
+                  clientId={clientId}
+                  firmName={link.firmName}
+                  className="border-t border-slate-200 p-2"
+                />
+              )
+            }
           />
         </div>
       )}
@@ -105,7 +117,7 @@ export function PortalMessagesPage() {
           title={selected.title}
           audience={
             selected.kind === "all_contacts"
-              ? `Everyone at ${link.clientName} with portal access, and ${link.firmName}.`
+              ? `${membersLine(selected.members ?? [link.firmName])}.`
               : `Only you and ${link.firmName}.`
           }
           headerStart={

@@ -6,12 +6,14 @@ import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { TextField } from "../ui/TextField.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
+import { useInvitationFirmName } from "./useInvitationFirmName.js";
 
 type Notice = { tone: "error" | "success"; text: string } | null;
 
 /** Contacts sign in with a password, or ask for a one-time link by e-mail. */
 export function PortalSignInPage() {
-  usePageTitle("Client portal sign-in");
+  const firmName = useInvitationFirmName();
+  usePageTitle(firmName ? `${firmName} client portal sign-in` : "Client portal sign-in");
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
   const [email, setEmail] = useState("");
@@ -54,9 +56,13 @@ export function PortalSignInPage() {
 
   return (
     <AuthCard
-      eyebrow="Client portal"
+      eyebrow={firmName ? `${firmName} · Client portal` : "Client portal"}
       title="Sign in"
-      intro="Read and send messages with your advisers."
+      intro={
+        firmName
+          ? `Sign in to read and send messages with ${firmName}.`
+          : "Read and send messages with your advisers."
+      }
     >
       <form className="flex flex-col gap-4" onSubmit={submit} noValidate>
         <TextField
