@@ -9,11 +9,14 @@ import {
   List,
   ListOrdered,
   type LucideIcon,
+  MoreHorizontal,
   Quote,
   Strikethrough,
 } from "lucide-react";
-import { Toolbar } from "radix-ui";
+import { DropdownMenu, Toolbar } from "radix-ui";
+import { useRef } from "react";
 import { LinkPopover } from "./LinkPopover.js";
+import { useToolbarOverflow } from "./useToolbarOverflow.js";
 
 type Format = {
   name: string;
@@ -71,11 +74,22 @@ const blocks: Format[] = [
   },
 ];
 
+/** On a narrow editor these leave the row first, into "More formatting" (least used first). */
+const overflowOrder = ["codeBlock", "blockquote", "code", "strike"] as const;
+
 const buttonClass =
   "inline-flex size-8 items-center justify-center rounded text-slate-800 hover:bg-slate-200 aria-pressed:bg-slate-300 aria-pressed:text-slate-950";
 
-/** Formatting buttons above the editor (WAI-ARIA toolbar: one tab stop, arrow keys inside). */
+/**
+ * Formatting buttons above the editor (WAI-ARIA toolbar: one tab stop, arrow keys inside). They
+ * stay on one row: what does not fit moves into a "More formatting" menu.
+ */
 export function FormattingToolbar({ editor, label }: { editor: Editor; label: string }) {
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const hidden = useToolbarOverflow(rootRef, formats.length + blocks.length + 1, overflowOrder);
+  const overflowing = [...formats, ...blocks].filter((format) => hidden.has(format.name));
+  // A format chosen from the menu returns focus to the editor, not to the menu's button.
+  const formatChosen = useRef(false);
   const active = useEditorState({
     editor,
     selector: ({ editor: current }) =>
@@ -99,12 +113,15 @@ export function FormattingToolbar({ editor, label }: { editor: Editor; label: st
     </Toolbar.Button>
   );
 
+  const shown = (format: Format) => !hidden.has(format.name);
+
   return (
     <Toolbar.Root
+      ref={rootRef}
       aria-label={label}
-      className="flex flex-wrap items-center gap-0.5 border-b border-slate-200 px-1 py-1"
+      className="flex min-w-0 flex-nowrap items-center gap-0.5 border-b border-slate-200 px-1 py-1"
     >
-      {formats.map(renderButton)}
+      {formats.filter(shown).map(renderButton)}
       <LinkPopover editor={editor} active={active.link ?? false}>
         <Toolbar.Button
           className={buttonClass}
@@ -117,7 +134,48 @@ export function FormattingToolbar({ editor, label }: { editor: Editor; label: st
         </Toolbar.Button>
       </LinkPopover>
       <Toolbar.Separator className="mx-1 h-5 w-px bg-slate-300" />
-      {blocks.map(renderButton)}
+      {blocks.filter(shown).map(renderButton)}
+      {overflowing.length > 0 && (
+        <DropdownMenu.Root modal={false}>
+          <Toolbar.Button asChild>
+            <DropdownMenu.Trigger
+              className={buttonClass}
+              aria-label="More formatting"
+              title="More formatting"
+              onMouseDown={(event) => event.preventDefault()}
+            >
+              <MoreHorizontal aria-hidden size={16} />
+            </DropdownMenu.Trigger>
+          </Toolbar.Button>
+          <DropdownMenu.Portal>
+            <DropdownMenu.Content
+              align="end"
+              sideOffset={4}
+              className="z-40 min-w-40 rounded-md border border-slate-300 bg-white p-1 text-sm shadow-lg"
+              onCloseAutoFocus={(event) => {
+                if (!formatChosen.current) return;
+                formatChosen.current = false;
+                event.preventDefault();
+                editor.commands.focus();
+              }}
+            >
+              {overflowing.map((format) => (
+                <DropdownMenu.CheckboxItem
+                  key={format.name}
+                  checked={active[format.name] ?? false}
+                  onSelect={() => {
+                    formatChosen.current = true;
+                    format.toggle(editor);
+                  }}
+                  className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-slate-900 outline-none data-highlighted:bg-blue-700 data-highlighted:text-white data-[state=checked]:font-semibold"
+                >
+                  <format.icon aria-hidden size={14} /> {format.label}
+                </DropdownMenu.CheckboxItem>
+              ))}
+            </DropdownMenu.Content>
+          </DropdownMenu.Portal>
+        </DropdownMenu.Root>
+      )}
     </Toolbar.Root>
   );
 }
