@@ -75,7 +75,15 @@ const blocks: Format[] = [
 ];
 
 /** On a narrow editor these leave the row first, into "More formatting" (least used first). */
-const overflowOrder = ["codeBlock", "blockquote", "code", "strike"] as const;
+const overflowOrder = [
+  "codeBlock",
+  "blockquote",
+  "code",
+  "strike",
+  "orderedList",
+  "bulletList",
+  "italic",
+] as const;
 
 const buttonClass =
   "inline-flex size-8 items-center justify-center rounded text-slate-800 hover:bg-slate-200 aria-pressed:bg-slate-300 aria-pressed:text-slate-950";
@@ -133,7 +141,7 @@ export function FormattingToolbar({ editor, label }: { editor: Editor; label: st
           <Link aria-hidden size={16} />
         </Toolbar.Button>
       </LinkPopover>
-      <Toolbar.Separator className="mx-1 h-5 w-px bg-slate-300" />
+      {blocks.some(shown) && <Toolbar.Separator className="mx-1 h-5 w-px bg-slate-300" />}
       {blocks.filter(shown).map(renderButton)}
       {overflowing.length > 0 && (
         <DropdownMenu.Root modal={false}>

@@ -1,5 +1,5 @@
 import { Lock } from "lucide-react";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import { ApiRequestError } from "../api.js";
 import { Button } from "../ui/Button.js";
@@ -33,13 +33,18 @@ export default function MessageEditForm({
   const conflictShown = useRef(false);
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);
   const discardChosen = useRef(false);
+  const formRef = useRef<HTMLDivElement | null>(null);
+  // The editor takes focus itself; its toolbar and buttons should be in sight too, below the
+  // sticky day heading (scroll-margin).
+  useEffect(() => {
+    formRef.current?.scrollIntoView({ block: "nearest" });
+  }, []);
 
-  const isChanged = () => {
-    const editor = editorRef.current;
-    return editor !== null && JSON.stringify(editor.getDoc()) !== JSON.stringify(message.body);
-  };
+  // The editor reports its starting content first; any later different content is a change.
+  const startingContent = useRef<string | null>(null);
+  const changed = useRef(false);
   const leaveOnEscape = () => {
-    if (isChanged()) setConfirmingDiscard(true);
+    if (changed.current) setConfirmingDiscard(true);
     else onDone();
   };
 
@@ -66,11 +71,12 @@ export default function MessageEditForm({
 
   return (
     <div
-      className={
+      ref={formRef}
+      className={`mt-1 scroll-mt-10 ${
         message.internal
-          ? "mt-1 rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-3 py-2"
-          : "mt-1"
-      }
+          ? "rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-3 py-2"
+          : ""
+      }`}
     >
       {message.internal && (
         <p className="mb-1 flex items-center gap-1 text-xs font-semibold text-amber-900">
@@ -84,7 +90,12 @@ export default function MessageEditForm({
         team={team}
         autoFocus
         className={message.internal ? "border-amber-600 bg-amber-50" : "border-slate-400 bg-white"}
-        onChange={(_body, withContent) => setHasContent(withContent)}
+        onChange={(body, withContent) => {
+          const content = JSON.stringify(body);
+          startingContent.current ??= content;
+          changed.current = content !== startingContent.current;
+          setHasContent(withContent);
+        }}
         onSubmit={() => void save()}
         onEscape={leaveOnEscape}
       />
