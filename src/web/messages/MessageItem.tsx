@@ -86,7 +86,7 @@ export const MessageItem = memo(function MessageItem({
     >
       {continued ? (
         // The time sits where the avatar would be, shown on hover or focus (always on touch screens).
-        <span className="flex w-9 shrink-0 justify-end pt-0.5 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 pointer-coarse:opacity-100">
+        <span className="flex w-9 shrink-0 justify-end pt-0.5 whitespace-nowrap opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 pointer-coarse:opacity-100">
           {time}
         </span>
       ) : (
