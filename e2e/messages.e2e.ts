@@ -124,13 +124,17 @@ describe("staff messages", () => {
     expect(await edited.textContent()).toContain("(edited)");
     await expect.poll(() => isFocused(page, "Message")).toBe(true);
 
-    // Escape leaves the editor without saving.
+    // Escape leaves the editor without saving, once the discarded change is confirmed.
     await edited.hover();
     await edited.getByRole("button", { name: "Message actions" }).click();
     await page.getByRole("menuitem", { name: "Edit" }).click();
     await expect.poll(() => isFocused(page, "Edit message")).toBe(true);
     await page.keyboard.type(" Not saved.");
     await page.keyboard.press("Escape");
+    await page
+      .getByRole("alertdialog", { name: "Discard your changes?" })
+      .getByRole("button", { name: "Discard changes" })
+      .click();
     await expect.poll(() => editor.count()).toBe(0);
     expect(await thread(page).textContent()).not.toContain("Not saved.");
 

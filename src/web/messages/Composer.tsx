@@ -8,6 +8,7 @@ import {
 } from "../../shared/files/attachment-types.js";
 import type { RichTextDoc } from "../../shared/rich-text/document.js";
 import { Button } from "../ui/Button.js";
+import { keyboardLikely, useMediaQuery } from "../ui/useMediaQuery.js";
 import { type PendingFile, uploadAttachment } from "./attachmentUpload.js";
 import { clearDraft, loadDraft, saveDraft } from "./drafts.js";
 import { useSendMessage } from "./messageHooks.js";
@@ -57,6 +58,8 @@ export default function Composer({
   const hintId = useId();
   const switchId = useId();
   const side = useMessagingSide();
+  // On a phone the Send button is the way to send; the shortcut is said only where a keyboard is likely.
+  const showShortcut = useMediaQuery(keyboardLikely);
   const [files, setFiles] = useState<PendingFile[]>([]);
   const fileInputRef = useRef<HTMLInputElement | null>(null);
   const readyIds = files.flatMap((file) =>
@@ -163,7 +166,7 @@ export default function Composer({
         initialContent={initialDraft?.body}
         team={team}
         autoFocus={autoFocus}
-        describedBy={hintId}
+        describedBy={showShortcut ? hintId : undefined}
         className={internal ? "border-amber-600 bg-amber-50" : "border-slate-400 bg-white"}
         onChange={(body, withContent) => {
           setHasContent(withContent);
@@ -226,9 +229,11 @@ export default function Composer({
           >
             <Paperclip aria-hidden size={16} />
           </Button>
-          <span id={hintId} className="text-xs text-slate-600">
-            {sendShortcut} to send
-          </span>
+          {showShortcut && (
+            <span id={hintId} className="text-xs text-slate-600">
+              {sendShortcut} to send
+            </span>
+          )}
           <Button
             onClick={() => void submit()}
             disabled={(!hasContent && readyIds.length === 0) || send.isPending || uploading}

@@ -1,13 +1,16 @@
-import { useRef, useState } from "react";
+import { Lock } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import { ApiRequestError } from "../api.js";
 import { Button } from "../ui/Button.js";
+import { ConfirmDialog } from "../ui/ConfirmDialog.js";
 import { useEditMessage } from "./messageHooks.js";
 import { RichTextEditor, type RichTextEditorHandle } from "./RichTextEditor.js";
 
 /**
  * Edits one of your own messages in place. Saves with the version it started from, so a change
- * made elsewhere in the meantime is reported instead of silently overwritten.
+ * made elsewhere in the meantime is reported instead of silently overwritten. Escape leaves at
+ * once when nothing changed, and asks first when it would throw changes away.
  */
 export default function MessageEditForm({
   message,
@@ -28,6 +31,22 @@ export default function MessageEditForm({
   // the text was based on. Only after the conflict was shown does a save replace the latest.
   const basedOn = useRef(message.version);
   const conflictShown = useRef(false);
+  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+  const discardChosen = useRef(false);
+  const formRef = useRef<HTMLDivElement | null>(null);
+  // The editor takes focus itself; its toolbar and buttons should be in sight too, below the
+  // sticky day heading (scroll-margin).
+  useEffect(() => {
+    formRef.current?.scrollIntoView({ block: "nearest" });
+  }, []);
+
+  // The editor reports its starting content first; any later different content is a change.
+  const startingContent = useRef<string | null>(null);
+  const changed = useRef(false);
+  const leaveOnEscape = () => {
+    if (changed.current) setConfirmingDiscard(true);
+    else onDone();
+  };
 
   async function save() {
     const editor = editorRef.current;
@@ -51,17 +70,34 @@ export default function MessageEditForm({
   }
 
   return (
-    <div className="mt-1">
+    <div
+      ref={formRef}
+      className={`mt-1 scroll-mt-10 ${
+        message.internal
+          ? "rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-3 py-2"
+          : ""
+      }`}
+    >
+      {message.internal && (
+        <p className="mb-1 flex items-center gap-1 text-xs font-semibold text-amber-900">
+          <Lock aria-hidden size={12} /> Internal note
+        </p>
+      )}
       <RichTextEditor
         label="Edit message"
         handleRef={editorRef}
         initialContent={message.body}
         team={team}
         autoFocus
-        className="border-slate-400 bg-white"
-        onChange={(_body, withContent) => setHasContent(withContent)}
+        className={message.internal ? "border-amber-600 bg-amber-50" : "border-slate-400 bg-white"}
+        onChange={(body, withContent) => {
+          const content = JSON.stringify(body);
+          startingContent.current ??= content;
+          changed.current = content !== startingContent.current;
+          setHasContent(withContent);
+        }}
         onSubmit={() => void save()}
-        onEscape={onDone}
+        onEscape={leaveOnEscape}
       />
       {error && (
         <p role="alert" className="mt-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -76,6 +112,23 @@ export default function MessageEditForm({
           Save
         </Button>
       </div>
+      <ConfirmDialog
+        open={confirmingDiscard}
+        onOpenChange={setConfirmingDiscard}
+        title="Discard your changes?"
+        description="The message keeps its saved text; what you changed here is lost."
+        confirmLabel="Discard changes"
+        onConfirm={() => {
+          discardChosen.current = true;
+          setConfirmingDiscard(false);
+        }}
+        onCloseAutoFocus={(event) => {
+          // The form leaves only once the dialog has closed, so focus lands where onDone puts it.
+          event.preventDefault();
+          if (discardChosen.current) onDone();
+          else editorRef.current?.focus();
+        }}
+      />
     </div>
   );
 }

@@ -24,16 +24,25 @@ function MessageAttachments({ attachments }: { attachments: Message["attachments
 type MessageItemProps = {
   message: Message;
   mine: boolean;
+  /** Follows a message of the same author a few minutes earlier: no avatar or name repeated. */
+  continued: boolean;
+  /** The message list's one Tab stop (roving focus); the others are reached with the arrow keys. */
+  tabbable: boolean;
   clientId: string;
   team: TeamMember[];
   onFinished: () => void;
   onDelete: (message: Message) => void;
 };
 
-/** One message in a thread; your own get an actions menu (edit in place, delete). */
+/**
+ * One message in a thread; your own get an actions menu (edit in place, delete). The item itself
+ * takes focus in the list, named by its author and time, described by its text.
+ */
 export const MessageItem = memo(function MessageItem({
   message,
   mine,
+  continued,
+  tabbable,
   clientId,
   team,
   onFinished,
@@ -41,63 +50,95 @@ export const MessageItem = memo(function MessageItem({
 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const editChosen = useRef(false);
+  const ids = `message-${message.id}`;
 
   const finishEditing = () => {
     setEditing(false);
     onFinished();
   };
 
+  const time = (
+    <time
+      id={`${ids}-time`}
+      dateTime={message.createdAt}
+      title={formatFullDate(message.createdAt)}
+      className="text-xs text-slate-600"
+    >
+      {formatClockTime(message.createdAt)}
+    </time>
+  );
+  const edited = message.editedAt && (
+    <span className="text-xs text-slate-600" title={formatFullDate(message.editedAt)}>
+      (edited)
+    </span>
+  );
+
   return (
     <li
       data-message-id={message.id}
-      className="group relative flex gap-3 rounded-md px-3 py-2 hover:bg-slate-100 focus-within:bg-slate-100"
+      // Roving focus: one Tab stop into the list, arrow keys between messages.
+      tabIndex={tabbable ? 0 : -1}
+      aria-labelledby={`${ids}-author ${ids}-time`}
+      aria-describedby={`${ids}-body`}
+      className={`group relative flex gap-3 rounded-md px-3 hover:bg-slate-100 focus-within:bg-slate-100 focus-visible:outline-offset-[-2px] ${
+        continued ? "py-0.5" : "mt-1 py-1.5"
+      } ${mine ? "pointer-coarse:pr-12" : ""}`}
     >
-      <Avatar id={message.author.id} name={message.author.name} />
+      {continued ? (
+        // The time sits where the avatar would be, shown on hover or focus (always on touch screens).
+        <span className="flex w-9 shrink-0 justify-end pt-0.5 whitespace-nowrap opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 pointer-coarse:opacity-100">
+          {time}
+        </span>
+      ) : (
+        <Avatar id={message.author.id} name={message.author.name} />
+      )}
       <div className="min-w-0 flex-1">
-        <div className="flex flex-wrap items-baseline gap-x-2">
-          <span className="text-sm font-semibold text-slate-900">{message.author.name}</span>
-          <time
-            dateTime={message.createdAt}
-            title={formatFullDate(message.createdAt)}
-            className="text-xs text-slate-600"
-          >
-            {formatClockTime(message.createdAt)}
-          </time>
-          {message.editedAt && (
-            <span className="text-xs text-slate-600" title={formatFullDate(message.editedAt)}>
-              (edited)
+        {continued ? (
+          <span id={`${ids}-author`} className="sr-only">
+            {message.author.name}
+          </span>
+        ) : (
+          <div className="flex flex-wrap items-baseline gap-x-2">
+            <span id={`${ids}-author`} className="text-sm font-semibold text-slate-900">
+              {message.author.name}
             </span>
+            {time}
+            {edited}
+          </div>
+        )}
+        <div id={`${ids}-body`}>
+          {editing ? (
+            <Suspense fallback={<p className="text-sm text-slate-600">Loading editor…</p>}>
+              <MessageEditForm
+                message={message}
+                clientId={clientId}
+                team={team}
+                onDone={finishEditing}
+              />
+            </Suspense>
+          ) : message.internal ? (
+            <div className="mt-1 rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-3 py-2">
+              <p className="mb-1 flex items-center gap-1 text-xs font-semibold text-amber-900">
+                <Lock aria-hidden size={12} /> Internal note
+              </p>
+              <RichTextView doc={message.body} />
+              <MessageAttachments attachments={message.attachments} />
+            </div>
+          ) : (
+            <>
+              <RichTextView doc={message.body} />
+              <MessageAttachments attachments={message.attachments} />
+            </>
           )}
         </div>
-        {editing ? (
-          <Suspense fallback={<p className="text-sm text-slate-600">Loading editor…</p>}>
-            <MessageEditForm
-              message={message}
-              clientId={clientId}
-              team={team}
-              onDone={finishEditing}
-            />
-          </Suspense>
-        ) : message.internal ? (
-          <div className="mt-1 rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-3 py-2">
-            <p className="mb-1 flex items-center gap-1 text-xs font-semibold text-amber-900">
-              <Lock aria-hidden size={12} /> Internal note
-            </p>
-            <RichTextView doc={message.body} />
-            <MessageAttachments attachments={message.attachments} />
-          </div>
-        ) : (
-          <>
-            <RichTextView doc={message.body} />
-            <MessageAttachments attachments={message.attachments} />
-          </>
-        )}
+        {continued && edited}
       </div>
       {mine && !editing && (
         <DropdownMenu.Root modal={false}>
           <DropdownMenu.Trigger
             aria-label="Message actions"
-            className="absolute top-1 right-2 inline-flex size-8 items-center justify-center rounded-md border border-slate-300 bg-white text-slate-800 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-slate-100 focus:opacity-100 data-[state=open]:opacity-100"
+            tabIndex={tabbable ? 0 : -1}
+            className="absolute top-1 right-2 inline-flex size-8 items-center justify-center rounded-md border border-slate-300 bg-white text-slate-800 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-slate-100 focus:opacity-100 data-[state=open]:opacity-100 pointer-coarse:opacity-100"
           >
             <MoreHorizontal aria-hidden size={16} />
           </DropdownMenu.Trigger>

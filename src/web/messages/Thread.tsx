@@ -6,6 +6,7 @@ import { MessageItem } from "./MessageItem.js";
 import { flattenThread, useThreadMessages } from "./messageHooks.js";
 import { useArrivalAnnouncement, useMarkReadWhileVisible, useThreadScroll } from "./threadHooks.js";
 import { useNow } from "./useNow.js";
+import { useRovingMessageFocus } from "./useRovingMessageFocus.js";
 
 // Loaded on the first Delete, then kept mounted so the dialog opens and closes as usual.
 const DeleteMessageDialog = lazy(() =>
@@ -23,6 +24,19 @@ function groupByDay(messages: Message[], now: number): DayGroup[] {
     else groups.push({ key, label: formatDayLabel(message.createdAt, now), messages: [message] });
   }
   return groups;
+}
+
+/** Messages of one author this close together show one name and avatar. */
+const continuationWindowMs = 5 * 60_000;
+
+/** Whether `message` continues `previous` (same author, same day, a few minutes later). */
+function continues(message: Message, previous: Message | undefined): boolean {
+  return (
+    previous !== undefined &&
+    previous.author.kind === message.author.kind &&
+    previous.author.id === message.author.id &&
+    Date.parse(message.createdAt) - Date.parse(previous.createdAt) < continuationWindowMs
+  );
 }
 
 /**
@@ -51,6 +65,8 @@ export function Thread({
   const [deleteDialogLoaded, setDeleteDialogLoaded] = useState(false);
   if (deleting && !deleteDialogLoaded) setDeleteDialogLoaded(true);
   const isMineMessage = useCallback((message: Message) => isMine(message.author), [isMine]);
+  const messageIds = useMemo(() => messages.map((message) => message.id), [messages]);
+  const roving = useRovingMessageFocus(messageIds);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
@@ -72,13 +88,15 @@ export function Thread({
       <div aria-live="polite" className="sr-only">
         <span key={announcement.count}>{announcement.text}</span>
       </div>
+      {/* Messages take focus one at a time (roving), so the history itself is no Tab stop;
+          `isolate` keeps the sticky day headings under dialogs and menus. */}
       <section
         ref={scroll.scrollRef}
         onScroll={scroll.onScroll}
+        onFocus={roving.onFocus}
+        onKeyDown={roving.onKeyDown}
         aria-label="Message history"
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: keyboard users scroll the history from here
-        tabIndex={0}
-        className="min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]"
+        className="isolate min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]"
       >
         <div ref={scroll.contentRef} className="flex min-h-full flex-col justify-end px-2 py-3">
           {query.isPending && <p className="p-4 text-sm text-slate-600">Loading messages…</p>}
@@ -108,12 +126,14 @@ export function Thread({
               >
                 {group.label}
               </h3>
-              <ol className="flex flex-col gap-0.5">
-                {group.messages.map((message) => (
+              <ol className="flex flex-col">
+                {group.messages.map((message, index) => (
                   <MessageItem
                     key={message.id}
                     message={message}
                     mine={isMine(message.author)}
+                    continued={continues(message, group.messages[index - 1])}
+                    tabbable={message.id === roving.activeId}
                     clientId={clientId}
                     team={team}
                     onFinished={onActionFinished}
@@ -130,7 +150,7 @@ export function Thread({
           type="button"
           onClick={() => {
             scroll.scrollToBottom();
-            scroll.scrollRef.current?.focus();
+            roving.focusNewest(scroll.scrollRef.current);
           }}
           className="absolute bottom-3 left-1/2 inline-flex -translate-x-1/2 items-center gap-1.5 rounded-full bg-blue-700 px-3 py-1.5 text-sm font-medium text-white shadow-lg hover:bg-blue-800"
         >

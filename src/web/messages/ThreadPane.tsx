@@ -39,9 +39,9 @@ export function ThreadPane({
 
   return (
     <section aria-label={title} className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
-      <div className="flex flex-col items-start gap-1 border-b border-slate-200 px-4 py-3">
+      <div className="flex flex-col items-start gap-0.5 border-b border-slate-200 px-4 py-2">
         {headerStart}
-        <div>
+        <div className="flex flex-wrap items-baseline gap-x-3">
           <h2 className="text-base font-semibold">{title}</h2>
           <p className="text-xs text-slate-700">{audience}</p>
         </div>

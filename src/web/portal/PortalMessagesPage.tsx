@@ -1,9 +1,9 @@
-import { ArrowLeft } from "lucide-react";
 import { useCallback, useEffect, useState } from "react";
-import { Link, Navigate, useParams } from "react-router";
+import { Navigate, useParams } from "react-router";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import { ConversationList } from "../messages/ConversationList.js";
 import { formatUnreadCount } from "../messages/format.js";
+import { BackToConversations, useTwoPanes } from "../messages/MessagesPanes.js";
 import { ThreadPane } from "../messages/ThreadPane.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
 import { MessageFirmButton } from "./MessageFirmButton.js";
@@ -11,19 +11,6 @@ import { usePortalConversations, usePortalSession } from "./portal.queries.js";
 import { membersLine } from "./threadMembers.js";
 
 const noMentions: TeamMember[] = [];
-const wideScreen = "(min-width: 768px)";
-
-/** True on screens wide enough for the list and the thread side by side. */
-function useIsWide() {
-  const [wide, setWide] = useState(() => window.matchMedia(wideScreen).matches);
-  useEffect(() => {
-    const query = window.matchMedia(wideScreen);
-    const update = () => setWide(query.matches);
-    query.addEventListener("change", update);
-    return () => query.removeEventListener("change", update);
-  }, []);
-  return wide;
-}
 
 /**
  * The contact's Messages: the client's All Contacts thread and their own direct thread. On a
@@ -33,7 +20,7 @@ export function PortalMessagesPage() {
   const { clientId = "", conversationId } = useParams();
   const session = usePortalSession();
   const list = usePortalConversations(clientId);
-  const wide = useIsWide();
+  const wide = useTwoPanes();
   const link = session.data?.clients.find((client) => client.clientId === clientId);
   const unread = list.data?.unreadTotal ?? 0;
   usePageTitle(
@@ -120,13 +107,7 @@ export function PortalMessagesPage() {
               ? `${membersLine(selected.members ?? [link.firmName])}.`
               : `Only you and ${link.firmName}.`
           }
-          headerStart={
-            !wide && (
-              <Link to={base} className="flex items-center gap-1 text-sm text-blue-800">
-                <ArrowLeft aria-hidden size={16} /> Conversations
-              </Link>
-            )
-          }
+          headerStart={!wide && <BackToConversations to={base} />}
           draftKey={`contact.${link.contactId}.${selected.id}`}
           team={noMentions}
           allowInternal={false}

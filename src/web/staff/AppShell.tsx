@@ -15,7 +15,7 @@ export function AppShell() {
   const inboxUnread = useInboxUnreadTotal().data ?? 0;
   return (
     <div className="flex h-dvh flex-col">
-      <header className="flex shrink-0 flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-3 sm:px-6">
+      <header className="flex shrink-0 flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-2 sm:px-6">
         <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
           <Link to="/clients" className="font-semibold text-blue-800">
             Portico

@@ -10,7 +10,7 @@ function SidebarLink({ to, end, children }: { to: string; end?: boolean; childre
       to={to}
       end={end}
       className={({ isActive }) =>
-        `flex items-center justify-between rounded-md px-3 py-1.5 text-sm ${
+        `flex items-center justify-between gap-2 rounded-md px-3 py-1.5 text-sm whitespace-nowrap ${
           isActive ? "bg-blue-100 font-medium text-blue-900" : "text-slate-800 hover:bg-slate-200"
         }`
       }
@@ -20,7 +20,11 @@ function SidebarLink({ to, end, children }: { to: string; end?: boolean; childre
   );
 }
 
-/** A client record: its name on top, sections in a left sidebar, the chosen section beside it. */
+/**
+ * A client record: its name on top, sections in a left sidebar, the chosen section beside it.
+ * Below `lg` the sidebar becomes one row of section links above the section, so a tablet or a
+ * phone keeps the width for the section itself.
+ */
 export function ClientRecordLayout() {
   const { clientId = "" } = useParams();
   const client = useClient(clientId);
@@ -40,18 +44,18 @@ export function ClientRecordLayout() {
   const base = `/clients/${clientId}`;
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <div className="shrink-0 border-b border-slate-200 bg-white px-6 py-4">
+      <div className="shrink-0 border-b border-slate-200 bg-white px-4 py-2 sm:px-6">
         <NavLink to="/clients" className="text-sm text-blue-800 hover:underline">
           ← All clients
         </NavLink>
-        <h1 className="mt-1 text-2xl font-semibold">{client.data?.name ?? "Loading…"}</h1>
+        <h1 className="text-xl font-semibold">{client.data?.name ?? "Loading…"}</h1>
       </div>
-      <div className="flex min-h-0 flex-1">
+      <div className="flex min-h-0 flex-1 flex-col lg:flex-row">
         <nav
           aria-label="Client sections"
-          className="w-56 shrink-0 overflow-y-auto border-r border-slate-200 p-3"
+          className="flex shrink-0 overflow-x-auto border-b border-slate-200 px-2 py-1.5 lg:w-56 lg:flex-col lg:overflow-x-visible lg:overflow-y-auto lg:border-r lg:border-b-0 lg:p-3"
         >
-          <ul className="flex flex-col gap-1">
+          <ul className="flex gap-1 lg:flex-col">
             <li>
               <SidebarLink to={base} end>
                 Overview
@@ -61,10 +65,10 @@ export function ClientRecordLayout() {
               <SidebarLink to={`${base}/contacts`}>Contacts</SidebarLink>
             </li>
           </ul>
-          <h2 className="mt-6 px-3 text-xs font-semibold tracking-wide text-slate-600 uppercase">
+          <h2 className="sr-only lg:not-sr-only lg:mt-6 lg:px-3 lg:text-xs lg:font-semibold lg:tracking-wide lg:text-slate-600 lg:uppercase">
             Communications
           </h2>
-          <ul className="mt-1 flex flex-col gap-1">
+          <ul className="flex gap-1 lg:mt-1 lg:flex-col">
             <li>
               <SidebarLink to={`${base}/messages`}>
                 Messages
@@ -76,7 +80,7 @@ export function ClientRecordLayout() {
             </li>
           </ul>
         </nav>
-        <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto p-6">
+        <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto p-3 sm:p-4">
           <Outlet />
         </main>
       </div>

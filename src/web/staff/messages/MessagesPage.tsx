@@ -8,6 +8,7 @@ import type {
 } from "../../../shared/api/messaging.js";
 import { ConversationList } from "../../messages/ConversationList.js";
 import { formatUnreadCount } from "../../messages/format.js";
+import { BackToConversations, useTwoPanes } from "../../messages/MessagesPanes.js";
 import { ThreadPane } from "../../messages/ThreadPane.js";
 import { usePageTitle } from "../../ui/usePageTitle.js";
 import { useClient } from "../clients.queries.js";
@@ -31,7 +32,10 @@ function audienceOf(conversation: Conversation | undefined): string {
     : `Only ${name} and your team see this conversation. ${name} has no portal access yet, so they will see it once they are invited.`;
 }
 
-/** Client record → Communications → Messages: conversations on the left, the thread on the right. */
+/**
+ * Client record → Communications → Messages: conversations on the left, the thread on the right;
+ * on a phone one pane at a time, the list first.
+ */
 export function MessagesPage() {
   const { clientId = "", conversationId } = useParams();
   useHighlightedMessage(conversationId);
@@ -41,6 +45,7 @@ export function MessagesPage() {
   const session = useStaffSession();
   const team = useTeam().data?.members ?? noTeam;
   const create = useCreateConversation(clientId);
+  const wide = useTwoPanes();
   const clientName = client.data?.name ?? "this client";
   const staffId = session.data?.staffId;
   const isMine = useCallback(
@@ -86,7 +91,7 @@ export function MessagesPage() {
       />
     );
   }
-  if (!conversationId) {
+  if (!conversationId && wide) {
     const first = conversations.find((c) => c.kind === "all_contacts") ?? conversations[0];
     return first ? <Navigate to={`${base}/${first.id}`} replace /> : null;
   }
@@ -94,35 +99,40 @@ export function MessagesPage() {
   const selected = conversations.find((c) => c.id === conversationId);
   return (
     <div className="flex min-h-0 flex-1 flex-col overflow-hidden rounded-lg border border-slate-200 bg-white md:flex-row">
-      <div className="flex max-h-64 shrink-0 flex-col border-b border-slate-200 md:max-h-none md:w-72 md:border-r md:border-b-0">
-        <ConversationList
-          conversations={conversations}
-          selectedId={conversationId}
-          hrefFor={(conversation) => `${base}/${conversation.id}`}
-          footer={
-            contactsWithoutDirect.length > 0 && (
-              <NewDirectMessageMenu
-                contacts={contactsWithoutDirect}
-                busy={create.isPending}
-                error={create.error?.message ?? null}
-                onChoose={(contact) => createAndOpen({ kind: "direct", contactId: contact.id })}
-              />
-            )
-          }
+      {(wide || !conversationId) && (
+        <div className="flex min-h-0 flex-col md:w-72 md:shrink-0 md:border-r md:border-slate-200">
+          <ConversationList
+            conversations={conversations}
+            selectedId={conversationId}
+            hrefFor={(conversation) => `${base}/${conversation.id}`}
+            footer={
+              contactsWithoutDirect.length > 0 && (
+                <NewDirectMessageMenu
+                  contacts={contactsWithoutDirect}
+                  busy={create.isPending}
+                  error={create.error?.message ?? null}
+                  onChoose={(contact) => createAndOpen({ kind: "direct", contactId: contact.id })}
+                />
+              )
+            }
+          />
+        </div>
+      )}
+      {conversationId && (
+        <ThreadPane
+          key={conversationId}
+          conversationId={conversationId}
+          clientId={clientId}
+          title={selected?.title ?? "Conversation"}
+          audience={audienceOf(selected)}
+          draftKey={`${session.data.staffId}.${conversationId}`}
+          team={team}
+          allowInternal
+          isMine={isMine}
+          headerStart={!wide && <BackToConversations to={base} />}
+          focusComposerOnOpen={focusComposerOf === conversationId}
         />
-      </div>
-      <ThreadPane
-        key={conversationId}
-        conversationId={conversationId}
-        clientId={clientId}
-        title={selected?.title ?? "Conversation"}
-        audience={audienceOf(selected)}
-        draftKey={`${session.data.staffId}.${conversationId}`}
-        team={team}
-        allowInternal
-        isMine={isMine}
-        focusComposerOnOpen={focusComposerOf === conversationId}
-      />
+      )}
     </div>
   );
 }
