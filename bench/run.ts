@@ -18,6 +18,7 @@ import { historyBenchmark } from "./suites/history.js";
 import { memoryBenchmark } from "./suites/memory.js";
 import { redisBusBenchmark } from "./suites/redis-bus.js";
 import { sendBenchmark } from "./suites/send.js";
+import { uploadBenchmark } from "./suites/upload.js";
 
 const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
   send: sendBenchmark,
@@ -26,6 +27,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   history: historyBenchmark,
   memory: memoryBenchmark,
   "redis-bus": redisBusBenchmark,
+  upload: uploadBenchmark,
 };
 
 const args = process.argv.slice(2);
