@@ -156,6 +156,45 @@ describe("files in the composer, the edit form and the Files views", () => {
     expect(ada.problems).toEqual([]);
   });
 
+  it("shows each upload's progress, holds Send until uploads finish, and says when one failed", async () => {
+    const ada = await openPage(app.browser, app.server.url);
+    await signInAsStaff(ada.page, "ada@northwind.test");
+    await openAcmeThread(ada.page);
+    await ada.page.getByRole("button", { name: "Attach files" }).waitFor();
+    // The upload of one file is held back until the test lets it go; another's connection drops.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await ada.page.route("**/api/uploads", async (route) => {
+      const body = route.request().postDataBuffer()?.toString("latin1") ?? "";
+      if (body.includes('filename="lost-connection.pdf"')) return route.abort("connectionreset");
+      await held;
+      await route.continue();
+    });
+    await ada.page.locator('input[type="file"]').setInputFiles([
+      { name: "slow-statement.pdf", mimeType: "application/pdf", buffer: pdfBytes("slow") },
+      { name: "lost-connection.pdf", mimeType: "application/pdf", buffer: pdfBytes("lost") },
+    ]);
+    const slow = chip(ada.page, "slow-statement.pdf");
+    await slow.getByRole("progressbar", { name: "Uploading slow-statement.pdf" }).waitFor();
+    await chip(ada.page, "lost-connection.pdf").getByText("Upload failed").waitFor();
+    await composer(ada.page).click();
+    await ada.page.keyboard.type("Statement to follow");
+    const waiting = ada.page.getByRole("button", { name: "Uploading…" });
+    expect(await waiting.isDisabled()).toBe(true);
+    await expectNoAxeViolations(ada.page, "composer with an upload in progress and a failed one");
+
+    release();
+    await expect.poll(() => slow.getByRole("progressbar").count()).toBe(0);
+    await expect.poll(() => sendButton(ada.page).isEnabled()).toBe(true);
+    await sendButton(ada.page).click();
+    const sent = messageRow(ada.page, "Statement to follow");
+    await sent.getByRole("link", { name: "Download slow-statement.pdf" }).waitFor();
+    expect(await sent.textContent()).not.toContain("lost-connection.pdf");
+    expect(ada.problems).toEqual([]);
+  });
+
   it("opens an image by keyboard, keeps focus in the dialog, and closes it with Escape", async () => {
     const ada = await openPage(app.browser, app.server.url);
     await signInAsStaff(ada.page, "ada@northwind.test");
