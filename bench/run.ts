@@ -19,6 +19,7 @@ import { inboxBenchmark } from "./suites/inbox.js";
 import { memoryBenchmark } from "./suites/memory.js";
 import { redisBusBenchmark } from "./suites/redis-bus.js";
 import { sendBenchmark } from "./suites/send.js";
+import { uploadBenchmark } from "./suites/upload.js";
 
 const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
   send: sendBenchmark,
@@ -28,6 +29,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   inbox: inboxBenchmark,
   memory: memoryBenchmark,
   "redis-bus": redisBusBenchmark,
+  upload: uploadBenchmark,
 };
 
 const args = process.argv.slice(2);

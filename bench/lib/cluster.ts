@@ -15,6 +15,8 @@ export async function startPortico(options: {
   processes?: number;
   secret: string;
   nodeArgs?: string[];
+  /** More settings for the server, on top of the benchmark's own. */
+  env?: Record<string, string>;
 }) {
   const dataDir = await mkdtemp(join(tmpdir(), "portico-bench-"));
   const firstPort = await freePort();
@@ -31,6 +33,7 @@ export async function startPortico(options: {
     // The benchmark sends as fast as it can as one person: that is what these limits stop.
     MESSAGE_SEND_RATE_LIMIT: "1000000000",
     MESSAGE_EDIT_RATE_LIMIT: "1000000000",
+    ...options.env,
   };
   const servers: RunningServer[] = [];
   for (let index = 0; index < (options.processes ?? 1); index++) {

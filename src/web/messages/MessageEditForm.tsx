@@ -4,13 +4,15 @@ import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import { ApiRequestError } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { ConfirmDialog } from "../ui/ConfirmDialog.js";
+import { EditAttachments } from "./EditAttachments.js";
 import { useEditMessage } from "./messageHooks.js";
 import { RichTextEditor, type RichTextEditorHandle } from "./RichTextEditor.js";
 
 /**
- * Edits one of your own messages in place. Saves with the version it started from, so a change
- * made elsewhere in the meantime is reported instead of silently overwritten. Escape leaves at
- * once when nothing changed, and asks first when it would throw changes away.
+ * Edits one of your own messages in place: its text, and which of its files stay. Saves with the
+ * version it started from, so a change made elsewhere in the meantime is reported instead of
+ * silently overwritten. Escape leaves at once when nothing changed, and asks first when it would
+ * throw changes away.
  */
 export default function MessageEditForm({
   message,
@@ -26,6 +28,7 @@ export default function MessageEditForm({
   const editorRef = useRef<RichTextEditorHandle | null>(null);
   const [hasContent, setHasContent] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const edit = useEditMessage(message, clientId);
   // Live updates replace `message` while the editor is open; saving must still name the version
   // the text was based on. Only after the conflict was shown does a save replace the latest.
@@ -44,17 +47,31 @@ export default function MessageEditForm({
   const startingContent = useRef<string | null>(null);
   const changed = useRef(false);
   const leaveOnEscape = () => {
-    if (changed.current) setConfirmingDiscard(true);
+    if (changed.current || removed.size > 0) setConfirmingDiscard(true);
     else onDone();
   };
 
+  // Only files still on the message can be removed; one taken off elsewhere is simply gone.
+  const removeAttachmentIds = message.attachments
+    .filter((file) => removed.has(file.id))
+    .map((file) => file.id);
+  const keepsFiles = message.attachments.length > removeAttachmentIds.length;
+  const canSave = hasContent || keepsFiles;
+
+  const toggleRemoved = (id: string) =>
+    setRemoved((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+
   async function save() {
     const editor = editorRef.current;
-    if (!editor?.hasContent() || edit.isPending) return;
+    if (!editor || !(editor.hasContent() || keepsFiles) || edit.isPending) return;
     setError(null);
     const version = conflictShown.current ? message.version : basedOn.current;
     try {
-      await edit.mutateAsync({ body: editor.getDoc(), version });
+      await edit.mutateAsync({ body: editor.getDoc(), version, removeAttachmentIds });
       onDone();
     } catch (caught) {
       const stale = caught instanceof ApiRequestError && caught.code === "stale_version";
@@ -99,6 +116,11 @@ export default function MessageEditForm({
         onSubmit={() => void save()}
         onEscape={leaveOnEscape}
       />
+      <EditAttachments
+        attachments={message.attachments}
+        removed={removed}
+        onToggle={toggleRemoved}
+      />
       {error && (
         <p role="alert" className="mt-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}
@@ -108,7 +130,7 @@ export default function MessageEditForm({
         <Button variant="secondary" onClick={onDone}>
           Cancel
         </Button>
-        <Button onClick={() => void save()} disabled={!hasContent || edit.isPending}>
+        <Button onClick={() => void save()} disabled={!canSave || edit.isPending}>
           Save
         </Button>
       </div>

@@ -157,11 +157,15 @@ export function useEditMessage(message: Message, clientId: string) {
   const queryClient = useQueryClient();
   const side = useMessagingSide();
   return useMutation({
-    mutationFn: (body: { body: RichTextDoc; version: number }) => {
+    mutationFn: (body: { body: RichTextDoc; version: number; removeAttachmentIds: string[] }) => {
       const edit = { params: { messageId: message.id }, body };
       return side === "staff" ? call("editMessage", edit) : call("editPortalMessage", edit);
     },
-    onSuccess: (updated) => {
+    onSuccess: (updated, sent) => {
+      // The Files views list every file sent; one taken off a message leaves them.
+      if (sent.removeAttachmentIds.length > 0) {
+        void queryClient.invalidateQueries({ queryKey: ["clientFiles"] });
+      }
       if (hasThreadMessage(queryClient, updated)) return;
       replaceThreadMessage(queryClient, updated);
       void queryClient.invalidateQueries({ queryKey: messagingKeys.conversations(clientId) });
@@ -187,6 +191,9 @@ export function useDeleteMessage(clientId: string) {
     },
     onSuccess: (_result, message) => {
       removeThreadMessage(queryClient, message.conversationId, message.id);
+      if (message.attachments.length > 0) {
+        void queryClient.invalidateQueries({ queryKey: ["clientFiles"] });
+      }
       void queryClient.invalidateQueries({ queryKey: messagingKeys.conversations(clientId) });
     },
   });
