@@ -15,6 +15,7 @@ import type { BenchContext, BenchResult } from "./lib/context.js";
 import { deliveryBenchmark } from "./suites/delivery.js";
 import { fanoutBenchmark } from "./suites/fanout.js";
 import { historyBenchmark } from "./suites/history.js";
+import { lighthouseBenchmark } from "./suites/lighthouse.js";
 import { memoryBenchmark } from "./suites/memory.js";
 import { redisBusBenchmark } from "./suites/redis-bus.js";
 import { sendBenchmark } from "./suites/send.js";
@@ -26,6 +27,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   history: historyBenchmark,
   memory: memoryBenchmark,
   "redis-bus": redisBusBenchmark,
+  lighthouse: lighthouseBenchmark,
 };
 
 const args = process.argv.slice(2);
