@@ -19,6 +19,7 @@ import { lighthouseBenchmark } from "./suites/lighthouse.js";
 import { memoryBenchmark } from "./suites/memory.js";
 import { redisBusBenchmark } from "./suites/redis-bus.js";
 import { sendBenchmark } from "./suites/send.js";
+import { webVitalsBenchmark } from "./suites/web-vitals.js";
 
 const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
   send: sendBenchmark,
@@ -27,6 +28,7 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   history: historyBenchmark,
   memory: memoryBenchmark,
   "redis-bus": redisBusBenchmark,
+  "web-vitals": webVitalsBenchmark,
   lighthouse: lighthouseBenchmark,
 };
 
