@@ -113,15 +113,24 @@ export async function lighthouseBenchmark(context: BenchContext): Promise<BenchR
     for (const page of context.smoke ? pages.slice(0, 1) : pages) {
       const results: Figures[] = [];
       for (let run = 0; run < runs; run++) {
-        try {
-          results.push(
-            await runLighthouse(page.url, {
-              preset: page.preset,
-              ...("cookie" in page ? { cookie: page.cookie } : {}),
-            }),
-          );
-        } catch (error) {
-          problems.push(`${page.name}: ${(error as Error).message.split("\n")[0]}`);
+        // Lighthouse 12.2 sometimes misses the navigation in this Chromium's trace (NO_NAVSTART,
+        // a tool error, not the page's): such a run is made again, up to twice.
+        for (let attempt = 0; attempt < 3; attempt++) {
+          try {
+            results.push(
+              await runLighthouse(page.url, {
+                preset: page.preset,
+                ...("cookie" in page ? { cookie: page.cookie } : {}),
+              }),
+            );
+            break;
+          } catch (error) {
+            const message = (error as Error).message.split("\n")[0] ?? "";
+            if (!message.includes("NO_NAVSTART") || attempt === 2) {
+              problems.push(`${page.name}: ${message}`);
+              break;
+            }
+          }
         }
       }
       if (results.length === 0) continue;
