@@ -16,10 +16,12 @@ import { deliveryBenchmark } from "./suites/delivery.js";
 import { fanoutBenchmark } from "./suites/fanout.js";
 import { historyBenchmark } from "./suites/history.js";
 import { inboxBenchmark } from "./suites/inbox.js";
+import { lighthouseBenchmark } from "./suites/lighthouse.js";
 import { memoryBenchmark } from "./suites/memory.js";
 import { redisBusBenchmark } from "./suites/redis-bus.js";
 import { sendBenchmark } from "./suites/send.js";
 import { uploadBenchmark } from "./suites/upload.js";
+import { webVitalsBenchmark } from "./suites/web-vitals.js";
 
 const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>> = {
   send: sendBenchmark,
@@ -30,6 +32,8 @@ const benchmarks: Record<string, (context: BenchContext) => Promise<BenchResult>
   memory: memoryBenchmark,
   "redis-bus": redisBusBenchmark,
   upload: uploadBenchmark,
+  "web-vitals": webVitalsBenchmark,
+  lighthouse: lighthouseBenchmark,
 };
 
 const args = process.argv.slice(2);

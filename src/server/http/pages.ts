@@ -4,6 +4,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { resolvePrincipal } from "../auth/principal.js";
 import { errorBody } from "./errors.js";
+import { pageHints } from "./page-hints.js";
 
 /** Where `vite build` writes the web app. */
 export const webDistDir = join(import.meta.dirname, "..", "..", "..", "dist", "web");
@@ -73,6 +74,7 @@ export async function servePages(app: FastifyInstance, webDir = webDistDir) {
     return;
   }
   const indexHtml = readFileSync(indexPath, "utf8");
+  const hintsFor = pageHints(webDir);
   await app.register(fastifyStatic, {
     root: webDir,
     wildcard: false,
@@ -97,7 +99,7 @@ export async function servePages(app: FastifyInstance, webDir = webDistDir) {
     return reply
       .type("text/html; charset=utf-8")
       .header("cache-control", "no-cache")
-      .send(indexHtml);
+      .send(indexHtml.replace("</head>", `${hintsFor(path)}</head>`));
   });
 }
 

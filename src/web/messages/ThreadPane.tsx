@@ -1,9 +1,44 @@
-import { lazy, type ReactNode, Suspense, useCallback, useRef } from "react";
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import type { ComposerHandle } from "./Composer.js";
+import { useThreadMessages } from "./messageHooks.js";
 import { Thread } from "./Thread.js";
 
 const Composer = lazy(() => import("./Composer.js"));
+
+/**
+ * True once the thread has loaded and the browser has had a moment after painting it: the
+ * editor's code (the largest part of the screen's script) then loads after the messages are on
+ * screen instead of competing with them.
+ */
+function useAfterThreadPaint(threadLoaded: boolean) {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (ready || !threadLoaded) return;
+    // Safari has no requestIdleCallback: a zero timeout after the frame does nearly as well.
+    const whenIdle = (run: () => void) =>
+      typeof requestIdleCallback === "function"
+        ? requestIdleCallback(run, { timeout: 500 })
+        : window.setTimeout(run, 0);
+    let idle: number | undefined;
+    const frame = requestAnimationFrame(() => {
+      idle = whenIdle(() => setReady(true));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (idle === undefined) return;
+      if (typeof cancelIdleCallback === "function") cancelIdleCallback(idle);
+      else window.clearTimeout(idle);
+    };
+  }, [ready, threadLoaded]);
+  return ready;
+}
+
+function EditorPlaceholder() {
+  return (
+    <div className="border-t border-slate-200 p-3 text-sm text-slate-600">Loading editor…</div>
+  );
+}
 
 /**
  * An open conversation with its composer, for staff and portal alike. What differs by side comes
@@ -36,6 +71,8 @@ export function ThreadPane({
 }) {
   const composerRef = useRef<ComposerHandle | null>(null);
   const focusComposer = useCallback(() => composerRef.current?.focus(), []);
+  const thread = useThreadMessages(conversationId);
+  const loadEditor = useAfterThreadPaint(!thread.isPending);
 
   return (
     <section aria-label={title} className="flex min-h-0 min-w-0 flex-1 flex-col bg-white">
@@ -53,23 +90,21 @@ export function ThreadPane({
         isMine={isMine}
         onActionFinished={focusComposer}
       />
-      <Suspense
-        fallback={
-          <div className="border-t border-slate-200 p-3 text-sm text-slate-600">
-            Loading editor…
-          </div>
-        }
-      >
-        <Composer
-          conversationId={conversationId}
-          clientId={clientId}
-          draftKey={draftKey}
-          team={team}
-          allowInternal={allowInternal}
-          autoFocus={focusComposerOnOpen}
-          handleRef={composerRef}
-        />
-      </Suspense>
+      {!loadEditor ? (
+        <EditorPlaceholder />
+      ) : (
+        <Suspense fallback={<EditorPlaceholder />}>
+          <Composer
+            conversationId={conversationId}
+            clientId={clientId}
+            draftKey={draftKey}
+            team={team}
+            allowInternal={allowInternal}
+            autoFocus={focusComposerOnOpen}
+            handleRef={composerRef}
+          />
+        </Suspense>
+      )}
     </section>
   );
 }

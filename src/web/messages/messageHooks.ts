@@ -15,8 +15,6 @@ import type { RichTextDoc } from "../../shared/rich-text/document.js";
 import { call } from "../api.js";
 import { useMessagingSide } from "./messagingSide.js";
 
-const PAGE_SIZE = 50;
-
 export const messagingKeys = {
   all: ["messaging"] as const,
   conversations: (clientId: string) => ["messaging", "conversations", clientId] as const,
@@ -31,7 +29,8 @@ export function useThreadMessages(conversationId: string) {
   return useInfiniteQuery({
     queryKey: messagingKeys.thread(conversationId),
     queryFn: ({ pageParam }) => {
-      const page = { params: { conversationId }, query: { limit: PAGE_SIZE, before: pageParam } };
+      // The server's page size applies: the page asks for the same address as the server's hint.
+      const page = { params: { conversationId }, query: { before: pageParam } };
       return side === "staff" ? call("listMessages", page) : call("listPortalMessages", page);
     },
     initialPageParam: undefined as number | undefined,

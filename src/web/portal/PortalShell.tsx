@@ -36,6 +36,9 @@ function PortalFrame() {
   }
   const clients = session.data?.clients ?? [];
   const current = clients.find((client) => client.clientId === clientId) ?? clients[0];
+  // The section links show from the first paint (the address names the client), so the header
+  // keeps its size when the session arrives.
+  const sectionsClientId = current?.clientId ?? clientId;
   if (session.data && !clientId && current && !onAccountPage) {
     return <Navigate to={`/portal/clients/${current.clientId}`} replace />;
   }
@@ -43,7 +46,8 @@ function PortalFrame() {
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex shrink-0 flex-wrap items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 py-3">
-        <div className="flex min-w-0 items-center gap-3">
+        {/* On a phone the names take the first line and the links the second, loaded or not. */}
+        <div className="flex h-8 w-full min-w-0 items-center gap-3 sm:w-auto">
           <span className="truncate font-semibold text-blue-800">
             {current?.firmName ?? "Client portal"}
           </span>
@@ -68,23 +72,25 @@ function PortalFrame() {
           )}
         </div>
         <div className="flex items-center gap-3">
-          {current && (
+          {sectionsClientId && (
             <nav aria-label="Portal sections" className="flex items-center gap-3 text-sm">
               <Link
-                to={`/portal/clients/${current.clientId}`}
+                to={`/portal/clients/${sectionsClientId}`}
                 className="text-blue-800 hover:underline"
               >
                 Messages
               </Link>
               <Link
-                to={`/portal/clients/${current.clientId}/files`}
+                to={`/portal/clients/${sectionsClientId}/files`}
                 className="text-blue-800 hover:underline"
               >
                 Files
               </Link>
             </nav>
           )}
-          <span className="hidden text-sm text-slate-700 sm:inline">{session.data?.name}</span>
+          <span className="hidden w-40 truncate text-right text-sm text-slate-700 sm:inline-block">
+            {session.data?.name}
+          </span>
           <Link to="/portal/account" className="text-sm text-blue-800 hover:underline">
             Account
           </Link>
