@@ -83,6 +83,7 @@ export async function fanoutBenchmark(context: BenchContext): Promise<BenchResul
     ]);
 
     const portico_: number[] = [];
+    const answers: number[] = [];
     const porticoSpread: number[] = [];
     const bareTotal: number[] = [];
     const bareSpread: number[] = [];
@@ -93,6 +94,7 @@ export async function fanoutBenchmark(context: BenchContext): Promise<BenchResul
         params: { conversationId: client.allContacts.id },
         body: { id: crypto.randomUUID(), body: textBody(`bench ${token} 0`) },
       });
+      answers.push(nowMs() - start);
       const arrived = await arrivals(holders, token, sockets);
       portico_.push(arrived.last - start);
       porticoSpread.push(arrived.last - arrived.first);
@@ -121,6 +123,7 @@ export async function fanoutBenchmark(context: BenchContext): Promise<BenchResul
       lines: [
         `- bare \`ws\` broadcast of the same payload: ${ms(median(bareTotal))} from request to last socket (spread first→last ${ms(median(bareSpread))})`,
         `- Portico (HTTP send: validate, persist, publish, fan out): ${ms(median(portico_))} (spread ${ms(median(porticoSpread))})`,
+        `- the sender's own HTTP answer: ${ms(median(answers))} (it does not wait for the fan-out)`,
         `- **ratio Portico / bare ws: ${ratio.toFixed(2)}** (target ≤ 2); spread ratio ${(median(porticoSpread) / median(bareSpread)).toFixed(2)}`,
       ],
       problems: [],

@@ -25,6 +25,7 @@ import { outboxRoutes } from "./mail/outbox.routes.js";
 import { messagingRoutes } from "./messaging/messaging.routes.js";
 import { portalMessagingRoutes } from "./messaging/portal.routes.js";
 import { notificationRoutes } from "./notifications/notifications.routes.js";
+import { publishAfterAnswer } from "./realtime/deferred-bus.js";
 import type { EventBus } from "./realtime/event-bus.js";
 import { REALTIME_MAX_FRAME_BYTES, realtimeRoutes } from "./realtime/realtime.routes.js";
 import { setupRoutes } from "./team/setup.routes.js";
@@ -92,16 +93,19 @@ export async function buildApp({
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const tasks = givenTasks ?? createBackgroundTasks(app.log);
+  // Answers are written before the events they cause fan out to every socket.
+  const events = publishAfterAnswer(bus, app.log);
   app.decorate("deps", {
     config,
     db,
-    bus,
+    bus: events,
     tasks,
     storage,
-    auth: createAuth({ db, config, bus, tasks, log: app.log }),
+    auth: createAuth({ db, config, bus: events, tasks, log: app.log }),
   });
-  // Work still running (an e-mail being written) finishes before the database closes.
-  app.addHook("onClose", () => tasks.drain());
+  // Work still running (an e-mail being written, events to send) finishes before the database
+  // and the bus close.
+  app.addHook("onClose", () => Promise.all([tasks.drain(), events.drain()]).then(() => {}));
   app.decorateRequest("principal", null);
   registerErrorHandling(app);
 

@@ -21,6 +21,8 @@ import { twoFactorSignIn } from "./two-factor.js";
 export const CLIENT_IP_HEADER = "x-portico-client-ip";
 
 export const SESSION_DAYS = 14;
+/** How long after its last extension a session is extended again on use. */
+export const SESSION_UPDATE_AGE_SECONDS = 60 * 60 * 24;
 
 /**
  * Better Auth logs through our logger, so its lines pass the same redaction as ours. Its own
@@ -97,7 +99,7 @@ export function createAuth({
     },
     session: {
       expiresIn: 60 * 60 * 24 * SESSION_DAYS,
-      updateAge: 60 * 60 * 24,
+      updateAge: SESSION_UPDATE_AGE_SECONDS,
     },
     hooks: {
       before: accountRules({

@@ -1,12 +1,13 @@
 import { fromNodeHeaders } from "better-auth/node";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Database } from "../db/connect.js";
-import { clients, contacts, firms, staff, user } from "../db/schema.js";
+import { clients, contacts, firms, session, staff, user } from "../db/schema.js";
 import { AppError, forbidden, unauthenticated } from "../http/errors.js";
 import { hasPortalAccess } from "../messaging/visibility.js";
-import type { Auth } from "./auth.js";
+import { type Auth, SESSION_DAYS, SESSION_UPDATE_AGE_SECONDS } from "./auth.js";
 import type { ContactPrincipal, PortalLink, Principal, StaffPrincipal } from "./principal-types.js";
+import { signedSessionToken } from "./session-cookie.js";
 
 export type { ContactPrincipal, PortalLink, Principal, StaffPrincipal } from "./principal-types.js";
 
@@ -18,6 +19,90 @@ declare module "fastify" {
 
 /** Reads the session cookie and resolves it to a principal, or null when there is no valid session. */
 export async function resolvePrincipal(
+  auth: Auth,
+  db: Database,
+  request: FastifyRequest,
+): Promise<Principal | null> {
+  const token = signedSessionToken(request.headers, auth.options.secret ?? "");
+  const found = token ? await principalOfLiveSession(db, token) : undefined;
+  if (found !== undefined) return found;
+  return resolveThroughBetterAuth(auth, db, request);
+}
+
+const SESSION_SECONDS = 60 * 60 * 24 * SESSION_DAYS;
+
+/** A contact's active portal links as one JSON array, in the order `activePortalLinks` gives. */
+const portalLinksJson = sql<PortalLink[]>`(
+  select coalesce(json_agg(json_build_object(
+    'contactId', ${contacts.id}, 'contactName', ${contacts.name},
+    'clientId', ${clients.id}, 'clientName', ${clients.name},
+    'firmId', ${firms.id}, 'firmName', ${firms.name}
+  ) order by ${clients.name}, ${contacts.id}), '[]'::json)
+  from ${contacts}
+  inner join ${clients} on ${clients.id} = ${contacts.clientId}
+  inner join ${firms} on ${firms.id} = ${contacts.firmId}
+  where ${contacts.userId} = ${user.id} and ${hasPortalAccess(contacts)}
+)`;
+
+/**
+ * The principal of a live session in one query (session, user, and their staff row or portal
+ * links), answering what Better Auth's session lookup followed by ours would. Undefined when Better
+ * Auth must decide: no such live session, or one due to have its expiry extended.
+ */
+async function principalOfLiveSession(
+  db: Database,
+  token: string,
+): Promise<Principal | null | undefined> {
+  const [row] = await db
+    .select({
+      sessionId: session.id,
+      expiresAt: session.expiresAt,
+      userId: user.id,
+      kind: user.kind,
+      name: user.name,
+      email: user.email,
+      twoFactorEnabled: user.twoFactorEnabled,
+      staffId: staff.id,
+      firmId: staff.firmId,
+      role: staff.role,
+      firmName: firms.name,
+      requireTwoFactor: firms.requireTwoFactor,
+      links: sql<
+        PortalLink[] | null
+      >`case when ${user.kind} = 'contact' then ${portalLinksJson} end`,
+    })
+    .from(session)
+    .innerJoin(user, eq(user.id, session.userId))
+    // A deactivated member's sessions are deleted; this also refuses one that slipped through.
+    .leftJoin(staff, and(eq(staff.userId, user.id), isNull(staff.deactivatedAt)))
+    .leftJoin(firms, eq(firms.id, staff.firmId))
+    .where(and(eq(session.token, token), gt(session.expiresAt, sql`now()`)));
+  if (!row) return undefined;
+  // Better Auth extends a session a day after its last extension; that write stays its own.
+  const dueForExtension =
+    row.expiresAt.getTime() - (SESSION_SECONDS - SESSION_UPDATE_AGE_SECONDS) * 1000 <= Date.now();
+  if (dueForExtension) return undefined;
+  const { sessionId, userId, name, email } = row;
+  if (row.kind !== "staff") {
+    return { kind: "contact", userId, sessionId, name, email, links: row.links ?? [] };
+  }
+  if (!row.staffId || !row.firmId || !row.role || row.firmName === null) return null;
+  return {
+    kind: "staff",
+    userId,
+    sessionId,
+    staffId: row.staffId,
+    firmId: row.firmId,
+    firmName: row.firmName,
+    role: row.role,
+    name,
+    email,
+    twoFactorSetupRequired: Boolean(row.requireTwoFactor) && !row.twoFactorEnabled,
+  };
+}
+
+/** The same answer through Better Auth's own lookup, which also extends or removes the session. */
+async function resolveThroughBetterAuth(
   auth: Auth,
   db: Database,
   request: FastifyRequest,

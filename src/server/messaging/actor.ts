@@ -21,6 +21,9 @@ import { allContactsReaders, visibleConversations, visibleMessages } from "./vis
 /** The person acting, as they appear on one client's messages: reader, author and name. */
 export type Identity = Reader & { name: string };
 
+/** The identity someone writes under at one client (`clientId` null: the same at every client). */
+export type AuthorAt = { clientId: string | null; identity: Identity };
+
 /**
  * Who is acting in messaging, built once from the principal: everything the one messaging
  * service needs to know about the side they are on. Staff number messages by `seq` and see
@@ -46,6 +49,8 @@ export type Actor = {
   mentionDirectory: (db: Database) => MentionDirectory;
   /** Who they are at a client's conversations; 404 when they have no access to that client. */
   identityAt: (client: { clientId: string }) => Identity;
+  /** Every identity they write under, by client (`clientId` null: the same at every client). */
+  authors: readonly AuthorAt[];
   /** 404 unless they may see this client's messages; answers the client's firm. */
   reachClient: (db: Database, clientId: string) => Promise<{ firmId: string }>;
   visibleConversations: ReturnType<typeof visibleConversations>;
@@ -82,6 +87,7 @@ function staffActor(principal: StaffPrincipal): Actor {
     startsConversations: true,
     mentionDirectory: firmMentions(principal.firmId),
     identityAt: () => identity,
+    authors: [{ clientId: null, identity }],
     reachClient: async (db, clientId) => {
       await getClient(db, principal, clientId);
       return { firmId: principal.firmId };
@@ -120,6 +126,10 @@ function contactActor(principal: ContactPrincipal): Actor {
       const link = linkAt(clientId);
       return { kind: "contact", contactId: link.contactId, name: link.contactName };
     },
+    authors: principal.links.map((link) => ({
+      clientId: link.clientId,
+      identity: { kind: "contact", contactId: link.contactId, name: link.contactName },
+    })),
     reachClient: async (_db, clientId) => ({ firmId: linkAt(clientId).firmId }),
     visibleConversations: visibleConversations(principal),
     visibleMessages: visibleMessages(principal),

@@ -116,9 +116,7 @@ export async function parseMessageBody(
   if ([...mentionedStaffIds].some((id) => !names.has(id))) {
     throw new AppError("unknown_mention", 400, "A mention does not name a member of your team.");
   }
-  doc = relabelMentions(doc, names);
-
-  const text = plainTextOf(doc);
+  const text = plainTextOf(doc, names);
   if (text.trim().length === 0 && !options.allowEmpty) {
     throw new AppError("empty_message", 400, "Write something before sending.");
   }
@@ -130,7 +128,7 @@ export async function parseMessageBody(
     );
   }
   return {
-    doc: withRenderedAttributesOnly(doc.toJSON() as RichTextDoc),
+    doc: withRenderedAttributesOnly(relabelMentions(doc.toJSON() as RichTextDoc, names)),
     text,
     mentionedStaffIds: [...mentionedStaffIds],
   };
@@ -143,9 +141,12 @@ function hasStorableStrings(node: ProseMirrorNode): boolean {
   return strings.every((value) => typeof value !== "string" || isStorableText(value));
 }
 
-function plainTextOf(doc: ProseMirrorNode): string {
+/** The body as plain text; mentions read as `@` and the name in `names` (else their label). */
+function plainTextOf(doc: ProseMirrorNode, names?: Map<string, string>): string {
   return doc.textBetween(0, doc.content.size, "\n", (leaf) =>
-    leaf.type.name === "mention" ? `@${leaf.attrs.label ?? ""}` : "",
+    leaf.type.name === "mention"
+      ? `@${names?.get(String(leaf.attrs.id).toLowerCase()) ?? leaf.attrs.label ?? ""}`
+      : "",
   );
 }
 
@@ -154,9 +155,9 @@ export function messagePlainText(doc: RichTextDoc): string {
   return plainTextOf(ProseMirrorNode.fromJSON(schema, doc));
 }
 
-function relabelMentions(doc: ProseMirrorNode, names: Map<string, string>): ProseMirrorNode {
-  if (names.size === 0) return doc;
-  const json = doc.toJSON() as RichTextDoc;
+/** Sets each mention's label to the member's current name, on the document's JSON form. */
+function relabelMentions(json: RichTextDoc, names: Map<string, string>): RichTextDoc {
+  if (names.size === 0) return json;
   const visit = (node: RichTextNode) => {
     if (node.type === "mention" && node.attrs) {
       node.attrs.label = names.get(String(node.attrs.id).toLowerCase());
@@ -164,5 +165,5 @@ function relabelMentions(doc: ProseMirrorNode, names: Map<string, string>): Pros
     node.content?.forEach(visit);
   };
   visit(json);
-  return ProseMirrorNode.fromJSON(schema, json);
+  return json;
 }

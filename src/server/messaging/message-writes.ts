@@ -10,11 +10,11 @@ import {
   storedFilesOfMessages,
 } from "../files/attachments.service.js";
 import { AppError, notFound } from "../http/errors.js";
-import type { Identity } from "./actor.js";
+import type { AuthorAt, Identity } from "./actor.js";
 import type { ParsedMessageBody } from "./message-body.js";
 import type { ConversationAudience } from "./message-events.js";
 import { authoredBy, type MessageRow } from "./message-sql.js";
-import { advanceReadCursor, type Reader } from "./read-state.js";
+import type { Reader } from "./read-state.js";
 
 /**
  * The id a message is stored under: derived from the id its sender chose and from the sender.
@@ -37,100 +37,198 @@ export type NewMessage = {
   conversationId: string;
   /** The caller's visibility condition on the conversation row: no match answers 404. */
   visibleConversation: SQL;
-  /** The author as they appear in this conversation's client (a contact has one record each). */
-  authorAt: (conversation: ConversationAudience) => Identity;
-  /** Which of the message's numbers the author's read cursor counts in. */
-  ownNumber: (numbers: { seq: number; publicSeq: number }) => number;
+  /**
+   * Who the author may be, by the conversation's client: a contact has one record at each
+   * client (`clientId` null means the same identity at every client, as for staff).
+   */
+  authors: readonly AuthorAt[];
   internal: boolean;
   body: ParsedMessageBody;
   /** The author's own unsent uploads to attach; any that is not refuses the whole send. */
   attachmentIds: readonly string[];
 };
 
-export type StoredMessage = { row: MessageRow; conversation: ConversationAudience };
+export type StoredMessage = {
+  row: MessageRow;
+  conversation: ConversationAudience;
+  /** Staff whose mention notifications this message created. */
+  notified: string[];
+};
+
+/** A Postgres array literal of uuids that were already checked to be uuids. */
+const uuidArray = (ids: readonly string[]) => `{${ids.join(",")}}`;
+
+/** `pick(author)` for the author at the numbered conversation's client. */
+function byClient(authors: readonly AuthorAt[], pick: (author: AuthorAt) => SQL): SQL {
+  const [only] = authors;
+  if (authors.length === 1 && only && only.clientId === null) return pick(only);
+  const cases = authors.map((author) => sql`when ${author.clientId}::uuid then ${pick(author)}`);
+  return sql`case n.client_id ${sql.join(cases, sql` `)} end`;
+}
 
 /**
- * Numbers and stores a message in one transaction, without reading the conversation first: the
- * numbering update is also the visibility check. `seq` (and `publicSeq` unless it is an
- * internal note) come from the conversation row, whose lock serializes concurrent sends, so
- * numbers are distinct and gap-free. The author's own message counts as read by them. Answers
- * the stored id as a duplicate when it is stored already: this attempt and its numbers rolled back.
+ * The one statement that numbers and stores a message: it takes the next numbers from the
+ * conversation row (whose lock serializes concurrent sends, so numbers are distinct and
+ * gap-free; the update's condition is also the visibility check), inserts the message, its
+ * mentions and their notifications, and moves the author's read cursor past it.
+ */
+function numberedInsert(input: NewMessage): SQL {
+  const { internal, body, authors } = input;
+  const kind = authors[0]?.identity.kind ?? "staff";
+  const readerIdOf = ({ identity }: AuthorAt) =>
+    identity.kind === "staff" ? identity.staffId : identity.contactId;
+  const messageId = byClient(
+    authors,
+    (author) => sql`${messageIdFor(input.chosenId, author.identity)}::uuid`,
+  );
+  const readerId = byClient(authors, (author) => sql`${readerIdOf(author)}::uuid`);
+  const mentioned = [...new Set(body.mentionedStaffIds)];
+  const staffAuthor = kind === "staff" ? readerIdOf(authors[0] as AuthorAt) : null;
+  const recipients = mentioned.filter((id) => id !== staffAuthor);
+  return sql`
+    with n as (
+      update conversations set
+        last_seq = last_seq + 1,
+        last_public_seq = last_public_seq + ${sql.raw(internal ? "0" : "1")},
+        last_message_at = now()
+      where ${and(eq(conversations.id, input.conversationId), input.visibleConversation)}
+      returning id, firm_id, client_id, kind, contact_id, last_seq, last_public_seq
+    ), i as (
+      insert into messages (id, firm_id, conversation_id, seq, public_seq, author_kind,
+        author_staff_id, author_contact_id, internal, body, body_text)
+      select ${messageId}, n.firm_id, n.id, n.last_seq,
+        ${sql.raw(internal ? "null" : "n.last_public_seq")}, ${sql.raw(`'${kind}'`)},
+        ${kind === "staff" ? readerId : sql`null`}, ${kind === "contact" ? readerId : sql`null`},
+        ${sql.raw(internal ? "true" : "false")}, ${JSON.stringify(body.doc)}::jsonb, ${body.text}
+      from n
+      returning id, conversation_id, seq, public_seq, author_kind, author_staff_id,
+        author_contact_id, internal, body, created_at, edited_at, version
+    ), mentioned as (
+      insert into mentions (firm_id, message_id, staff_id)
+      select n.firm_id, i.id, m.staff_id
+      from n, i, unnest(${uuidArray(mentioned)}::uuid[]) as m(staff_id)
+    ), notified as (
+      -- Only staff of the message's own firm: a mention can never reach another firm.
+      insert into notifications (firm_id, staff_id, message_id, conversation_id)
+      select s.firm_id, s.id, i.id, i.conversation_id
+      from n, i, staff s
+      where s.firm_id = n.firm_id and s.id = any(${uuidArray(recipients)}::uuid[])
+      on conflict do nothing
+      returning staff_id
+    ), cursor as (
+      insert into read_cursors (firm_id, conversation_id, reader_kind, reader_id, last_read_seq)
+      select n.firm_id, n.id, ${sql.raw(`'${kind}'`)}, ${readerId},
+        ${sql.raw(kind === "staff" ? "n.last_seq" : "n.last_public_seq")}
+      from n
+      on conflict (conversation_id, reader_kind, reader_id)
+      do update set last_read_seq = greatest(read_cursors.last_read_seq, excluded.last_read_seq)
+    )
+    select i.*, n.firm_id, n.client_id, n.kind, n.contact_id,
+      (select coalesce(json_agg(staff_id), '[]'::json) from notified) as notified
+    from i, n`;
+}
+
+type NumberedRow = {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  public_seq: number | null;
+  author_kind: "staff" | "contact";
+  author_staff_id: string | null;
+  author_contact_id: string | null;
+  internal: boolean;
+  body: unknown;
+  created_at: Date | string;
+  edited_at: Date | string | null;
+  version: number;
+  firm_id: string;
+  client_id: string;
+  kind: "all_contacts" | "direct";
+  contact_id: string | null;
+  notified: string[] | string;
+};
+
+const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
+
+/**
+ * Numbers and stores a message: one statement, or, with files to attach, that statement and the
+ * files' claim in one transaction. The author's own message counts as read by them. Answers the
+ * ids it may be stored under as a duplicate when it is stored already: nothing was changed.
  */
 export async function storeNumberedMessage(
   db: Database,
   input: NewMessage,
-): Promise<StoredMessage | { duplicateOf: string }> {
-  const { internal, body } = input;
-  let id: string | undefined;
+): Promise<StoredMessage | { duplicateOf: string[] }> {
+  const statement = numberedInsert(input);
   try {
+    if (input.attachmentIds.length === 0) {
+      return storedFrom(input, (await db.execute(statement)).rows as NumberedRow[], []);
+    }
     return await db.transaction(async (tx) => {
-      const [numbered] = await tx
-        .update(conversations)
-        .set({
-          lastSeq: sql`${conversations.lastSeq} + 1`,
-          lastPublicSeq: internal
-            ? conversations.lastPublicSeq
-            : sql`${conversations.lastPublicSeq} + 1`,
-          lastMessageAt: sql`now()`,
-        })
-        .where(and(eq(conversations.id, input.conversationId), input.visibleConversation))
-        .returning({
-          seq: conversations.lastSeq,
-          publicSeq: conversations.lastPublicSeq,
-          id: conversations.id,
-          firmId: conversations.firmId,
-          clientId: conversations.clientId,
-          kind: conversations.kind,
-          contactId: conversations.contactId,
-        });
+      const rows = (await tx.execute(statement)).rows as NumberedRow[];
+      const numbered = rows[0];
       if (!numbered) throw notFound("Conversation");
-      const { seq, publicSeq, ...conversation } = numbered;
-      const author = input.authorAt(conversation);
-      id = messageIdFor(input.chosenId, author);
-      const [row] = await tx
-        .insert(messages)
-        .values({
-          id,
-          firmId: conversation.firmId,
-          conversationId: conversation.id,
-          seq,
-          publicSeq: internal ? null : publicSeq,
-          authorKind: author.kind,
-          authorStaffId: author.kind === "staff" ? author.staffId : null,
-          authorContactId: author.kind === "contact" ? author.contactId : null,
-          internal,
-          body: body.doc,
-          bodyText: body.text,
-        })
-        .returning();
-      if (!row) throw new Error("message insert returned no row");
-      if (body.mentionedStaffIds.length > 0) {
-        await tx.insert(mentions).values(
-          body.mentionedStaffIds.map((staffId) => ({
-            firmId: conversation.firmId,
-            messageId: row.id,
-            staffId,
-          })),
-        );
-      }
+      const author = authorAt(input.authors, numbered.client_id);
       const attached = await claimUploadsForMessage(tx, {
         uploader: author,
         attachmentIds: input.attachmentIds,
-        messageId: row.id,
-        firmId: conversation.firmId,
+        messageId: numbered.id,
+        firmId: numbered.firm_id,
       });
-      await advanceReadCursor(tx, {
-        firmId: conversation.firmId,
-        conversationId: conversation.id,
-        reader: author,
-        seq: input.ownNumber({ seq, publicSeq }),
-      });
-      return { row: { ...row, authorName: author.name, attachments: attached }, conversation };
+      return storedFrom(input, rows, attached);
     });
   } catch (error) {
-    if (id && isUniqueViolation(error, "messages_pkey")) return { duplicateOf: id };
+    if (isUniqueViolation(error, "messages_pkey")) {
+      return {
+        duplicateOf: input.authors.map(({ identity }) => messageIdFor(input.chosenId, identity)),
+      };
+    }
     throw error;
   }
+}
+
+function authorAt(authors: readonly AuthorAt[], clientId: string): Identity {
+  const found = authors.find((author) => author.clientId === null || author.clientId === clientId);
+  if (!found) throw notFound("Conversation");
+  return found.identity;
+}
+
+function storedFrom(
+  input: NewMessage,
+  rows: NumberedRow[],
+  attachments: MessageRow["attachments"],
+): StoredMessage {
+  const numbered = rows[0];
+  if (!numbered) throw notFound("Conversation");
+  const author = authorAt(input.authors, numbered.client_id);
+  const notified =
+    typeof numbered.notified === "string" ? JSON.parse(numbered.notified) : numbered.notified;
+  return {
+    row: {
+      id: numbered.id,
+      conversationId: numbered.conversation_id,
+      seq: numbered.seq,
+      publicSeq: numbered.public_seq,
+      authorKind: numbered.author_kind,
+      authorStaffId: numbered.author_staff_id,
+      authorContactId: numbered.author_contact_id,
+      authorName: author.name,
+      internal: numbered.internal,
+      body: numbered.body,
+      createdAt: asDate(numbered.created_at),
+      editedAt: numbered.edited_at === null ? null : asDate(numbered.edited_at),
+      version: numbered.version,
+      attachments,
+    },
+    conversation: {
+      id: numbered.conversation_id,
+      firmId: numbered.firm_id,
+      clientId: numbered.client_id,
+      kind: numbered.kind,
+      contactId: numbered.contact_id,
+    },
+    notified,
+  };
 }
 
 /**

@@ -109,30 +109,26 @@ export async function sendMessage(
     chosenId: input.id,
     conversationId,
     visibleConversation: actor.visibleConversations,
-    authorAt: actor.identityAt,
-    ownNumber: actor.ownNumber,
+    authors: actor.authors,
     internal,
     body,
     attachmentIds,
   });
   if ("duplicateOf" in stored) {
-    const existing = await findVisibleMessage(db, actor, stored.duplicateOf);
-    if (
-      !existing ||
-      existing.row.conversationId !== conversationId ||
-      !isAuthoredBy(existing.row, actor.identityAt(existing.conversation))
-    ) {
-      throw new AppError("id_conflict", 409, "This message id is already used.");
+    for (const id of stored.duplicateOf) {
+      const existing = await findVisibleMessage(db, actor, id);
+      if (
+        existing &&
+        existing.row.conversationId === conversationId &&
+        isAuthoredBy(existing.row, actor.identityAt(existing.conversation))
+      ) {
+        return { message: actor.shapeMessage(existing.row), created: false };
+      }
     }
-    return { message: actor.shapeMessage(existing.row), created: false };
+    throw new AppError("id_conflict", 409, "This message id is already used.");
   }
-  const notified = await syncMentionNotifications(
-    db,
-    { ...stored.row, firmId: stored.conversation.firmId },
-    body.mentionedStaffIds,
-  );
   await publishMessageSaved(bus, stored.conversation, "message.created", stored.row);
-  await announceNotificationCounts(db, bus, notified);
+  await announceNotificationCounts(db, bus, stored.notified);
   return { message: actor.shapeMessage(stored.row), created: true };
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { startRedisServer } from "../../../test/processes.js";
+import { publishAfterAnswer } from "./deferred-bus.js";
 import { createMemoryEventBus, type EventBus } from "./event-bus.js";
 import { createRedisEventBus } from "./redis-event-bus.js";
 
@@ -112,5 +113,24 @@ describe("Redis event bus through an outage", () => {
       await Promise.all([processA.close(), processB.close()]);
       await redis.stop();
     }
+  });
+});
+
+describe("publishing after the answer", () => {
+  it("delivers nothing while the publisher still runs, then every event once, in publish order", async () => {
+    const inner = createMemoryEventBus();
+    const bus = publishAfterAnswer(inner, { error: () => {} });
+    const received: string[] = [];
+    bus.subscribe("a", (payload) => received.push(`a:${payload}`));
+    bus.subscribe("b", (payload) => received.push(`b:${payload}`));
+    await bus.publish("a", "1");
+    await bus.publish("b", "2");
+    await bus.publish("a", "3");
+    expect(received).toEqual([]);
+    await bus.drain();
+    expect(received).toEqual(["a:1", "b:2", "a:3"]);
+    await bus.publish("b", "4");
+    await bus.drain();
+    expect(received).toEqual(["a:1", "b:2", "a:3", "b:4"]);
   });
 });

@@ -13,6 +13,21 @@ const HEARTBEAT_MS = 30_000;
 export const REALTIME_MAX_FRAME_BYTES = 4 * 1024;
 /** Far more tabs than a person keeps open; the next socket is closed with 4429. */
 export const MAX_SOCKETS_PER_PERSON = 20;
+/**
+ * The last event's bytes: the bus hands every socket of an audience the same string, so it is
+ * encoded once per audience, not once per socket.
+ */
+let lastText = "";
+let lastBytes = Buffer.alloc(0);
+const bytesOf = (text: string) => {
+  if (text !== lastText) {
+    lastText = text;
+    lastBytes = Buffer.from(text);
+  }
+  return lastBytes;
+};
+const TEXT_FRAME = { binary: false };
+
 const READY = JSON.stringify({ type: "ready" } satisfies ControlMessage);
 const ACCESS_REVOKED = JSON.stringify({ type: "access.revoked" } satisfies ControlMessage);
 
@@ -66,7 +81,7 @@ export async function realtimeRoutes(app: FastifyInstance) {
       const deliver = (payload: string) => {
         if (closed) return;
         if (held) held.push(payload);
-        else socket.send(payload);
+        else socket.send(bytesOf(payload), TEXT_FRAME);
       };
       const release = () => {
         if (!subscribed || closed || held === null) return;
