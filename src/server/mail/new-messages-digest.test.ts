@@ -287,7 +287,8 @@ describe("the new-messages e-mail", () => {
     const mails = await digestsTo(s.dana);
     expect(mails).toHaveLength(1);
     expect(mails[0]?.textBody).toContain("All Contacts: 2 new messages\n");
-    expect(mails[0]?.textBody).toContain("Direct Message: 1 new message\n");
+    // A contact's direct thread is named by the firm, as the portal names it.
+    expect(mails[0]?.textBody).toContain(`${s.firm.name}: 1 new message\n`);
   });
 
   it("covers messages spread over more than 5 minutes with one e-mail, not one per run", async () => {
@@ -338,7 +339,7 @@ describe("the new-messages e-mail", () => {
       `All Contacts: 1 new message\n- Olivia Owner: To everyone at Acme\nRead and reply: ${linkTo(s.client.id, s.allContacts.id)}`,
     );
     expect(text).toContain(
-      `Direct Message: 1 new message\n- Olivia Owner: Just for you, Dana\nRead and reply: ${linkTo(s.client.id, direct.id)}`,
+      `${s.firm.name}: 1 new message\n- Olivia Owner: Just for you, Dana\nRead and reply: ${linkTo(s.client.id, direct.id)}`,
     );
   });
 

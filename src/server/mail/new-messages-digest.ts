@@ -28,6 +28,7 @@ import {
 } from "../db/schema.js";
 import { listAttachmentsOfMessages } from "../files/attachments.service.js";
 import { messageViewColumns } from "../messaging/message-sql.js";
+import { contactConversationTitle } from "../messaging/message-shapes.js";
 import { contactConversations, hasPortalAccess, publicMessages } from "../messaging/visibility.js";
 import { sendClientMessageAlerts } from "../notifications/client-message-alerts.js";
 import { sendMentionAlerts } from "../notifications/mention-alerts.js";
@@ -225,7 +226,7 @@ async function dueDigests(db: Database, options: DigestOptions): Promise<Contact
     if (!thread) {
       thread = {
         conversationId: row.conversationId,
-        title: row.conversationKind === "all_contacts" ? "All Contacts" : "Direct Message",
+        title: contactConversationTitle(row.conversationKind, row.firmName),
         url: `${options.publicUrl}/portal/clients/${row.clientId}/${row.conversationId}`,
         count: row.count,
         previews: [],

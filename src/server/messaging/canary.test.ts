@@ -865,7 +865,7 @@ describe("the leak canary", () => {
       const [mail, ...more] = digests.filter((row) => row.toAddress === viewer.contact.email);
       expect(more).toEqual([]);
       for (const { row } of viewer.threads) {
-        const title = row.kind === "all_contacts" ? "All Contacts" : "Direct Message";
+        const title = row.title;
         const count = `${row.unreadCount} new message${row.unreadCount === 1 ? "" : "s"}`;
         if (row.unreadCount > 0) expect(mail?.textBody).toContain(`${title}: ${count}\n`);
         else expect(mail?.textBody).not.toContain(`${title}:`);
