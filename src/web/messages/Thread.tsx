@@ -1,10 +1,13 @@
 import { ArrowDown } from "lucide-react";
-import { lazy, Suspense, useCallback, useMemo, useState } from "react";
+import { Fragment, lazy, Suspense, useCallback, useMemo, useState } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import { dayKey, formatDayLabel } from "./format.js";
 import { MessageItem } from "./MessageItem.js";
 import { flattenThread, useThreadMessages } from "./messageHooks.js";
+import { NewDivider } from "./NewDivider.js";
+import { useReadReceipts } from "./readReceipts.js";
 import { useArrivalAnnouncement, useMarkReadWhileVisible, useThreadScroll } from "./threadHooks.js";
+import { useNewDivider } from "./useNewDivider.js";
 import { useNow } from "./useNow.js";
 
 // Loaded on the first Delete, then kept mounted so the dialog opens and closes as usual.
@@ -54,7 +57,10 @@ export function Thread({
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
+  const firstUnreadId = useNewDivider(conversationId, clientId, messages, isMineMessage);
+  const receipts = useReadReceipts(conversationId);
   const scroll = useThreadScroll({
+    firstUnreadId,
     messages,
     canLoadOlder: hasNextPage && !isFetchingNextPage,
     loadOlder,
@@ -110,15 +116,18 @@ export function Thread({
               </h3>
               <ol className="flex flex-col gap-0.5">
                 {group.messages.map((message) => (
-                  <MessageItem
-                    key={message.id}
-                    message={message}
-                    mine={isMine(message.author)}
-                    clientId={clientId}
-                    team={team}
-                    onFinished={onActionFinished}
-                    onDelete={setDeleting}
-                  />
+                  <Fragment key={message.id}>
+                    {message.id === firstUnreadId && <NewDivider />}
+                    <MessageItem
+                      message={message}
+                      mine={isMine(message.author)}
+                      clientId={clientId}
+                      team={team}
+                      onFinished={onActionFinished}
+                      onDelete={setDeleting}
+                      receipts={receipts.get(message.id)}
+                    />
+                  </Fragment>
                 ))}
               </ol>
             </section>

@@ -10,6 +10,7 @@ import {
   replaceThreadMessage,
   upsertThreadMessage,
 } from "./messageHooks.js";
+import { applyReadReceipt } from "./readReceipts.js";
 
 const MIN_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
@@ -56,6 +57,9 @@ export function applyServerEvent(queryClient: QueryClient, event: ServerEvent) {
     case "notification.changed":
       void queryClient.invalidateQueries({ queryKey: ["notifications"] });
       void queryClient.invalidateQueries({ queryKey: ["inbox"] });
+      return;
+    case "conversation.receipt":
+      applyReadReceipt(queryClient, event.data.conversationId, event.data.receipt);
       return;
     case "conversation.created":
     case "conversation.read":
