@@ -10,6 +10,7 @@ import {
 } from "../../shared/rich-text/document.js";
 import { richTextExtensions } from "../../shared/rich-text/extensions.js";
 import { isAllowedHref } from "../../shared/rich-text/links.js";
+import { plainTextOf } from "../../shared/rich-text/plain-text.js";
 import { AppError } from "../http/errors.js";
 
 const schema = getSchema(richTextExtensions());
@@ -141,12 +142,6 @@ function hasStorableStrings(node: ProseMirrorNode): boolean {
   const strings = [node.text ?? "", ...Object.values(node.attrs)];
   for (const mark of node.marks) strings.push(...Object.values(mark.attrs));
   return strings.every((value) => typeof value !== "string" || isStorableText(value));
-}
-
-function plainTextOf(doc: ProseMirrorNode): string {
-  return doc.textBetween(0, doc.content.size, "\n", (leaf) =>
-    leaf.type.name === "mention" ? `@${leaf.attrs.label ?? ""}` : "",
-  );
 }
 
 /** Plain text of a stored, already valid body (for data written without a request, like the demo). */

@@ -2,6 +2,7 @@ import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { ServerEvent } from "../../shared/events.js";
 import { isSigningOut } from "../auth.js";
+import { setSocketDown } from "../connection.js";
 import { clientKeys } from "../staff/clients.queries.js";
 import {
   hasThreadMessage,
@@ -107,6 +108,7 @@ export function useRealtimeUpdates() {
         const type = (payload as { type?: unknown })?.type;
         if (type === "ready") {
           failures = 0;
+          setSocketDown(false);
           void queryClient.invalidateQueries({ queryKey: messagingKeys.all });
         } else if (type === "access.revoked" && !isSigningOut()) {
           // (Signing out here is already leaving the page: refetching would only log 401s.)
@@ -120,6 +122,7 @@ export function useRealtimeUpdates() {
       };
       socket.onclose = () => {
         if (stopped) return;
+        setSocketDown(true);
         const ceiling = Math.min(MAX_RETRY_MS, MIN_RETRY_MS * 2 ** failures);
         failures += 1;
         retryTimer = setTimeout(connect, ceiling / 2 + (Math.random() * ceiling) / 2);
@@ -135,6 +138,7 @@ export function useRealtimeUpdates() {
     window.addEventListener("online", reconnectNow);
     return () => {
       stopped = true;
+      setSocketDown(false);
       clearTimeout(retryTimer);
       window.removeEventListener("online", reconnectNow);
       socket?.close();
