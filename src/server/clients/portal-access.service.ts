@@ -43,6 +43,10 @@ function toContact({ userId: _userId, ...contact }: Contact & { userId: string |
  */
 export type InvitationMailing = { publicUrl: string; smtpConfigured: boolean };
 
+/** What the one who invited is told: e-mailed, or waiting on the Outbox page. */
+export const deliveryOf = (mail: InvitationMailing) =>
+  mail.smtpConfigured ? ("email" as const) : ("outbox" as const);
+
 /** Replaces the contact's pending links with a new one and puts the e-mail in the outbox, atomically. */
 async function issueInvitation(
   db: Database,

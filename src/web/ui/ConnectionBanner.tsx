@@ -11,12 +11,12 @@ const text = {
 export function ConnectionBanner() {
   const problem = useConnectionProblem();
   return (
-    <div role="status" className="shrink-0">
+    <output className="block shrink-0">
       {problem && (
         <p className="flex items-center gap-2 border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950">
           <WifiOff aria-hidden size={16} className="shrink-0" /> {text[problem]}
         </p>
       )}
-    </div>
+    </output>
   );
 }
