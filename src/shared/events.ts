@@ -31,4 +31,6 @@ export type ControlMessage =
   /** Sent once the socket is subscribed; a client refetches what it shows, to catch up. */
   | { type: "ready" }
   /** Portal access was revoked: the server closes the socket right after. */
-  | { type: "access.revoked" };
+  | { type: "access.revoked" }
+  /** Sent just before `access.revoked` when a firm ended this contact's portal access. */
+  | { type: "access.ended"; firmName: string };

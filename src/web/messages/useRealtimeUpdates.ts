@@ -1,7 +1,7 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { ServerEvent } from "../../shared/events.js";
-import { isSigningOut } from "../auth.js";
+import { isSigningOut, rememberAccessEnded } from "../auth.js";
 import { setSocketDown } from "../connection.js";
 import { clientKeys } from "../staff/clients.queries.js";
 import {
@@ -110,6 +110,8 @@ export function useRealtimeUpdates() {
           failures = 0;
           setSocketDown(false);
           void queryClient.invalidateQueries({ queryKey: messagingKeys.all });
+        } else if (type === "access.ended") {
+          rememberAccessEnded(String((payload as { firmName?: unknown }).firmName ?? ""));
         } else if (type === "access.revoked" && !isSigningOut()) {
           // (Signing out here is already leaving the page: refetching would only log 401s.)
           // This socket's session is gone: refetching what is on screen meets the 401 that sends
