@@ -223,9 +223,14 @@ describe("clearer feedback", () => {
     await composer(page).waitFor();
     const back = page.getByRole("link", { name: "← All clients" });
     expect(await back.getAttribute("aria-current")).toBeNull();
-    const current = page.locator("[aria-current=page]");
+    const current = page
+      .getByRole("navigation", { name: "Client sections" })
+      .locator("[aria-current=page]");
     expect(await current.count()).toBe(1);
     expect(await current.textContent()).toMatch(/^Messages/);
+    // Outside the sections, only the open conversation is marked (it is what the page shows).
+    const marked = await page.locator("[aria-current]").allTextContents();
+    expect(marked.some((text) => text.includes("All clients"))).toBe(false);
     await context.close();
   });
 
