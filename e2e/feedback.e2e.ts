@@ -136,7 +136,8 @@ describe("clearer feedback", () => {
     const missing = crypto.randomUUID();
     const asked: string[] = [];
     page.on("request", (request) => {
-      if (request.url().includes(`/api/conversations/${missing}/messages`)) asked.push(request.url());
+      if (request.url().includes(`/api/conversations/${missing}/messages`))
+        asked.push(request.url());
     });
     await page.goto(`/clients/${clientId}/messages/${missing}`);
     const alert = thread(page).getByRole("alert");
@@ -242,7 +243,9 @@ describe("clearer feedback", () => {
     await ada.page.getByRole("alertdialog").getByRole("button", { name: "Revoke access" }).click();
 
     await eli.page.waitForURL(/\/portal\/sign-in/, live);
-    const sentence = eli.page.getByText("Your access to Northwind Accounting's client portal has ended");
+    const sentence = eli.page.getByText(
+      "Your access to Northwind Accounting's client portal has ended",
+    );
     await sentence.waitFor();
     expect(await sentence.textContent()).toContain("ask Northwind Accounting to invite you again");
     await expectNoAxeViolations(eli.page, "portal sign-in after access was revoked");

@@ -32,7 +32,8 @@ export type SignInOutcome = { signedIn: true } | { codeNeeded: true } | { error:
 export function signInFieldProblems(email: string, password: string) {
   const problems: { email?: string; password?: string } = {};
   if (!email.trim()) problems.email = "Enter the e-mail address you sign in with.";
-  else if (!email.includes("@")) problems.email = "Enter a whole e-mail address, like name@example.com.";
+  else if (!email.includes("@"))
+    problems.email = "Enter a whole e-mail address, like name@example.com.";
   if (!password) problems.password = "Enter your password.";
   return problems;
 }

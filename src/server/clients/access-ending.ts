@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import { retireInvitationLinks } from "../auth/invitation-links.js";
 import { endSessionsOf } from "../auth/sessions.js";
 import type { Queryable } from "../db/connect.js";
+import { contacts, portalInvitations } from "../db/schema.js";
 import { announceAccessEnded } from "../realtime/access.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishControl, topics } from "../realtime/topics.js";
-import { contacts, portalInvitations } from "../db/schema.js";
 
 /** Makes the contact's unused links stop working (the rows still count against the limits). */
 export async function retirePendingInvitations(db: Queryable, contactId: string) {
