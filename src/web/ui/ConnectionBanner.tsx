@@ -1,4 +1,3 @@
-import { WifiOff } from "lucide-react";
 import { useConnectionProblem } from "../connection.js";
 
 const text = {
@@ -13,8 +12,8 @@ export function ConnectionBanner() {
   return (
     <output className="block shrink-0">
       {problem && (
-        <p className="flex items-center gap-2 border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950">
-          <WifiOff aria-hidden size={16} className="shrink-0" /> {text[problem]}
+        <p className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-950">
+          {text[problem]}
         </p>
       )}
     </output>
