@@ -11,15 +11,14 @@ const number = new Intl.NumberFormat();
 export function LengthCount({ length }: { length: number }) {
   const left = MAX_MESSAGE_TEXT_LENGTH - length;
   return (
-    <p
-      aria-live="polite"
-      className={`mt-1 text-right text-xs ${left < 0 ? "font-semibold text-red-800" : "text-slate-700"}`}
+    <output
+      className={`mt-1 block text-right text-xs ${left < 0 ? "font-semibold text-red-800" : "text-slate-700"}`}
     >
       {length < SHOW_FROM
         ? null
         : left >= 0
           ? `${number.format(left)} characters left`
           : `${number.format(-left)} characters too many: the limit is ${number.format(MAX_MESSAGE_TEXT_LENGTH)}. Shorten the message to send it.`}
-    </p>
+    </output>
   );
 }
