@@ -472,6 +472,12 @@ describe("staff messages", () => {
     }
 
     const ben = await signedIn("ben@northwind.test");
+    // Ben has read it all, so it opens at the newest message (unread would open at "New").
+    const read = await ben.context.request.post(`/api/conversations/${conversationId}/read`, {
+      headers: { origin: app.server.url },
+      data: { seq: 2_147_483_647 },
+    });
+    expect(read.status()).toBe(204);
     await openMessagesOf(ben.page, "Globex Ltd");
     const history = thread(ben.page);
     await messageRow(ben.page, "History 120.").waitFor();

@@ -1,4 +1,4 @@
-import type { Conversation, Message } from "./api/messaging.js";
+import type { Conversation, Message, ReadReceipt } from "./api/messaging.js";
 
 /**
  * Every realtime event the server sends, with its payload: one map for server and web.
@@ -13,6 +13,8 @@ export type ServerEvents = {
   "contact.changed": { clientId: string; contactId: string };
   /** Sent to the reader's own sockets, so badges agree across their tabs. */
   "conversation.read": { clientId: string; conversationId: string; lastReadSeq: number };
+  /** Staff only: a contact read further; where their receipt now sits. */
+  "conversation.receipt": { clientId: string; conversationId: string; receipt: ReadReceipt };
   /** Staff only: someone joined, left or changed role, or the firm was renamed. */
   "team.changed": { firmId: string };
   /** Staff only, to the person's own sockets: their notifications changed (added, read, removed). */
@@ -29,4 +31,6 @@ export type ControlMessage =
   /** Sent once the socket is subscribed; a client refetches what it shows, to catch up. */
   | { type: "ready" }
   /** Portal access was revoked: the server closes the socket right after. */
-  | { type: "access.revoked" };
+  | { type: "access.revoked" }
+  /** Sent just before `access.revoked` when a firm ended this contact's portal access. */
+  | { type: "access.ended"; firmName: string };

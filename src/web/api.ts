@@ -87,3 +87,14 @@ export const isTwoFactorSetupRequired = (error: unknown) =>
 
 export const isUnauthenticated = (error: unknown) =>
   error instanceof ApiRequestError && error.status === 401;
+
+/**
+ * Whether trying the same request again may succeed: a lost connection, a busy or failing
+ * server. Any other refusal (bad input, no access, not found, a conflict) will be the same.
+ */
+export const isRetryable = (error: unknown) =>
+  !(error instanceof ApiRequestError) ||
+  error.status === 0 ||
+  error.status === 408 ||
+  error.status === 429 ||
+  error.status >= 500;

@@ -28,6 +28,27 @@ export type SignInOutcome = { signedIn: true } | { codeNeeded: true } | { error:
  * Signs in with e-mail and password. With two-factor on, the password alone gives no session:
  * the outcome asks for the authentication code next.
  */
+/** Our own words beside a sign-in form's fields, before anything is sent. */
+export function signInFieldProblems(email: string, password: string) {
+  const problems: { email?: string; password?: string } = {};
+  if (!email.trim()) problems.email = "Enter the e-mail address you sign in with.";
+  else if (!email.includes("@"))
+    problems.email = "Enter a whole e-mail address, like name@example.com.";
+  if (!password) problems.password = "Enter your password.";
+  return problems;
+}
+
+const ACCESS_ENDED_KEY = "portico.portal-access-ended";
+
+/** Remembers, across the sign-out that follows, which firm ended this person's portal access. */
+export function rememberAccessEnded(firmName: string) {
+  sessionStorage.setItem(ACCESS_ENDED_KEY, firmName);
+}
+
+/** The firm that ended this person's portal access, if that is why they are signed out. */
+export const accessEndedBy = () => sessionStorage.getItem(ACCESS_ENDED_KEY);
+export const forgetAccessEnded = () => sessionStorage.removeItem(ACCESS_ENDED_KEY);
+
 export async function signInWithPassword(email: string, password: string): Promise<SignInOutcome> {
   try {
     const answer = (await postToAuth("/api/auth/sign-in/email", { email, password })) as {

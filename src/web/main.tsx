@@ -2,8 +2,9 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@ta
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
-import { isTwoFactorSetupRequired, isUnauthenticated } from "./api.js";
+import { isRetryable, isTwoFactorSetupRequired, isUnauthenticated } from "./api.js";
 import { isSignedOut, isSigningOut } from "./auth.js";
+import { linkQueriesToConnection } from "./connection.js";
 import "./app.css";
 import { router } from "./routes.js";
 
@@ -27,13 +28,14 @@ function onApiError(error: unknown) {
   }
 }
 
+linkQueriesToConnection();
 const queryClient = new QueryClient({
   queryCache: new QueryCache({ onError: onApiError }),
   mutationCache: new MutationCache({ onError: onApiError }),
   defaultOptions: {
     queries: {
-      retry: (count, error) =>
-        !isUnauthenticated(error) && !isTwoFactorSetupRequired(error) && count < 2,
+      // A refusal such as 403 or 404 shows at once; only what may pass on a second try is retried.
+      retry: (count, error) => isRetryable(error) && count < 2,
       staleTime: 10_000,
     },
   },

@@ -3,6 +3,9 @@ import { retireInvitationLinks } from "../auth/invitation-links.js";
 import { endSessionsOf } from "../auth/sessions.js";
 import type { Queryable } from "../db/connect.js";
 import { contacts, portalInvitations } from "../db/schema.js";
+import { announceAccessEnded } from "../realtime/access.js";
+import type { EventBus } from "../realtime/event-bus.js";
+import { publishControl, topics } from "../realtime/topics.js";
 
 /** Makes the contact's unused links stop working (the rows still count against the limits). */
 export async function retirePendingInvitations(db: Queryable, contactId: string) {
@@ -23,4 +26,13 @@ export async function endPortalAccess(
   if (!contact.userId) return null;
   await endSessionsOf(tx, contact.userId);
   return contact.userId;
+}
+
+/**
+ * Tells the person's open pages which firm ended their access (so the sign-in page can say
+ * whom to ask), then closes their sockets. After the transaction commits.
+ */
+export async function announcePortalAccessEnded(bus: EventBus, userId: string, firmName: string) {
+  await publishControl(bus, topics.user(userId), { type: "access.ended", firmName });
+  await announceAccessEnded(bus, userId);
 }

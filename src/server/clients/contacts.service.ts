@@ -5,10 +5,9 @@ import type { Database, Queryable } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { contacts, conversations, messages, readCursors } from "../db/schema.js";
 import { AppError, notFound } from "../http/errors.js";
-import { announceAccessEnded } from "../realtime/access.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { authorize } from "../team/policy.js";
-import { endPortalAccess } from "./access-ending.js";
+import { announcePortalAccessEnded, endPortalAccess } from "./access-ending.js";
 import { getClient } from "./clients.service.js";
 
 type ContactValues = ReturnType<typeof contactInputSchema.parse>;
@@ -167,5 +166,5 @@ export async function removeContact(
     }
     return userId;
   });
-  if (signedOut) await announceAccessEnded(bus, signedOut);
+  if (signedOut) await announcePortalAccessEnded(bus, signedOut, principal.firmName);
 }

@@ -13,10 +13,13 @@ import { contacts, firms, portalInvitations } from "../db/schema.js";
 import { AppError, notFound } from "../http/errors.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { invitationMail } from "../mail/templates.js";
-import { announceAccessEnded } from "../realtime/access.js";
 import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent, topics } from "../realtime/topics.js";
-import { endPortalAccess, retirePendingInvitations } from "./access-ending.js";
+import {
+  announcePortalAccessEnded,
+  endPortalAccess,
+  retirePendingInvitations,
+} from "./access-ending.js";
 import { contactColumns, formerContact, scopedContact } from "./contacts.service.js";
 
 async function findContact(
@@ -42,6 +45,10 @@ function toContact({ userId: _userId, ...contact }: Contact & { userId: string |
  * firm to pass on, in which case accepting the link proves nothing about the address.
  */
 export type InvitationMailing = { publicUrl: string; smtpConfigured: boolean };
+
+/** What the one who invited is told: e-mailed, or waiting on the Outbox page. */
+export const deliveryOf = (mail: InvitationMailing) =>
+  mail.smtpConfigured ? ("email" as const) : ("outbox" as const);
 
 /** Replaces the contact's pending links with a new one and puts the e-mail in the outbox, atomically. */
 async function issueInvitation(
@@ -189,7 +196,7 @@ export async function revokePortalAccess(
     return toContact(contact);
   }
   const signedOut = await db.transaction((tx) => endPortalAccess(tx, contact));
-  if (signedOut) await announceAccessEnded(bus, signedOut);
+  if (signedOut) await announcePortalAccessEnded(bus, signedOut, input.principal.firmName);
   await publishContactChanged(bus, { ...contact, firmId: input.principal.firmId });
   return toContact({ ...contact, portalStatus: "revoked" });
 }

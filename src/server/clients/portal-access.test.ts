@@ -158,6 +158,8 @@ describe("inviting a contact", () => {
       email: contact.email,
       portalStatus: "invited",
       former: false,
+      // No SMTP server here: the invitation waits in the Outbox, and the answer says so.
+      delivery: "outbox",
     });
     expect(await statusOf(contact)).toBe("invited");
 
@@ -724,7 +726,12 @@ describe("revoking portal access", () => {
 
     await socket.waitFor((frame) => frame.type === "access.revoked", "access.revoked");
     expect(await socket.closed).toEqual({ code: 4403, reason: "access revoked" });
-    expect(socket.raw).toEqual([JSON.stringify({ type: "ready" }), '{"type":"access.revoked"}']);
+    // Which firm ended the access comes first, so the sign-in page can say whom to ask.
+    expect(socket.raw).toEqual([
+      JSON.stringify({ type: "ready" }),
+      JSON.stringify({ type: "access.ended", firmName: firm.name }),
+      '{"type":"access.revoked"}',
+    ]);
 
     const session = await portal.session(contactCookie);
     expect(session.statusCode).toBe(401);

@@ -312,6 +312,8 @@ export const readCursors = pgTable(
     readerId: uuid("reader_id").notNull(),
     lastReadSeq: integer("last_read_seq").notNull().default(0),
     notifiedSeq: integer("notified_seq").notNull().default(0),
+    /** When the cursor last moved forward: the time a read receipt shows. */
+    readAt: timestamp("read_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.conversationId, table.readerKind, table.readerId] })],
 );

@@ -27,8 +27,8 @@ import {
   user,
 } from "../db/schema.js";
 import { listAttachmentsOfMessages } from "../files/attachments.service.js";
-import { messageViewColumns } from "../messaging/message-sql.js";
 import { contactConversationTitle } from "../messaging/message-shapes.js";
+import { messageViewColumns } from "../messaging/message-sql.js";
 import { contactConversations, hasPortalAccess, publicMessages } from "../messaging/visibility.js";
 import { sendClientMessageAlerts } from "../notifications/client-message-alerts.js";
 import { sendMentionAlerts } from "../notifications/mention-alerts.js";

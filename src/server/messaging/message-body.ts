@@ -10,6 +10,7 @@ import {
 } from "../../shared/rich-text/document.js";
 import { richTextExtensions } from "../../shared/rich-text/extensions.js";
 import { isAllowedHref } from "../../shared/rich-text/links.js";
+import { plainTextOf } from "../../shared/rich-text/plain-text.js";
 import { AppError } from "../http/errors.js";
 
 const schema = getSchema(richTextExtensions());
@@ -139,15 +140,6 @@ function hasStorableStrings(node: ProseMirrorNode): boolean {
   const strings = [node.text ?? "", ...Object.values(node.attrs)];
   for (const mark of node.marks) strings.push(...Object.values(mark.attrs));
   return strings.every((value) => typeof value !== "string" || isStorableText(value));
-}
-
-/** The body as plain text; mentions read as `@` and the name in `names` (else their label). */
-function plainTextOf(doc: ProseMirrorNode, names?: Map<string, string>): string {
-  return doc.textBetween(0, doc.content.size, "\n", (leaf) =>
-    leaf.type.name === "mention"
-      ? `@${names?.get(String(leaf.attrs.id).toLowerCase()) ?? leaf.attrs.label ?? ""}`
-      : "",
-  );
 }
 
 /** Plain text of a stored, already valid body (for data written without a request, like the demo). */

@@ -31,7 +31,8 @@ import {
   selectMessagesWithConversation,
 } from "./message-sql.js";
 import { removeMessage, replaceMessageBody, storeNumberedMessage } from "./message-writes.js";
-import { advanceReadCursor } from "./read-state.js";
+import { advanceReadCursor, listReadReceipts } from "./read-state.js";
+import { readReceiptAudiencesOf } from "./visibility.js";
 
 /**
  * One service for both sides: every function takes the actor (`actorFor(principal)`), which
@@ -221,6 +222,8 @@ export async function markConversationRead(
     type: "conversation.read",
     data: { clientId: conversation.clientId, conversationId, lastReadSeq },
   });
+  const reader = actor.identityAt(conversation);
+  if (reader.kind === "contact") await announceReadReceipt(db, bus, conversation, reader.contactId);
   const { principal } = actor;
   if (principal.kind === "staff") {
     const read = await readMentionsUpTo(db, {
@@ -230,6 +233,34 @@ export async function markConversationRead(
     });
     if (read) await announceNotificationCounts(db, bus, [principal.staffId]);
   }
+}
+
+/** Tells staff where a contact's read receipt now sits, once that contact has read further. */
+async function announceReadReceipt(
+  db: Queryable,
+  bus: EventBus,
+  conversation: Awaited<ReturnType<typeof findConversation>>,
+  contactId: string,
+) {
+  const [receipt] = await listReadReceipts(db, {
+    firmId: conversation.firmId,
+    conversationId: conversation.id,
+    contactId,
+  });
+  if (!receipt) return;
+  for (const audience of readReceiptAudiencesOf(conversation)) {
+    await publishEvent(bus, audience.topic, {
+      type: "conversation.receipt",
+      data: { clientId: conversation.clientId, conversationId: conversation.id, receipt },
+    });
+  }
+}
+
+/** Read receipts of a conversation the staff member sees (404 otherwise). */
+export async function readReceiptsOf(db: Database, actor: Actor, conversationId: string) {
+  const conversation = await findConversation(db, actor, conversationId);
+  const receipts = await listReadReceipts(db, { firmId: conversation.firmId, conversationId });
+  return { receipts };
 }
 
 /** The firm's staff, offered as @mentions. */

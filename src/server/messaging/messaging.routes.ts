@@ -10,6 +10,7 @@ import {
   listMessages,
   listTeamMembers,
   markConversationRead,
+  readReceiptsOf,
   sendMessage,
 } from "./messages.service.js";
 
@@ -80,6 +81,11 @@ export async function messagingRoutes(app: FastifyInstance) {
       );
       return reply.status(204).send(null);
     },
+  });
+
+  addEndpointRoute(app, "listReadReceipts", {
+    handler: async (request) =>
+      readReceiptsOf(db, staffActor(request), request.params.conversationId),
   });
 
   addEndpointRoute(app, "markConversationRead", {

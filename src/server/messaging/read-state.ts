@@ -1,9 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { type Conversation, UNREAD_CAP } from "../../shared/api/messaging.js";
+import { type Conversation, type ReadReceipt, UNREAD_CAP } from "../../shared/api/messaging.js";
 import type { Principal } from "../auth/principal-types.js";
 import type { Queryable } from "../db/connect.js";
-import { conversations, messages, readCursors } from "../db/schema.js";
+import { contacts, conversations, messages, readCursors } from "../db/schema.js";
 import { publicMessages, visibleMessages } from "./visibility.js";
 
 /**
@@ -99,8 +99,60 @@ export async function advanceReadCursor(
     })
     .onConflictDoUpdate({
       target: [readCursors.conversationId, readCursors.readerKind, readCursors.readerId],
-      set: { lastReadSeq: sql`greatest(${readCursors.lastReadSeq}, excluded.last_read_seq)` },
+      set: {
+        lastReadSeq: sql`greatest(${readCursors.lastReadSeq}, excluded.last_read_seq)`,
+        readAt: sql`case when excluded.last_read_seq > ${readCursors.lastReadSeq} then now() else ${readCursors.readAt} end`,
+      },
     })
     .returning({ lastReadSeq: readCursors.lastReadSeq });
   return cursor?.lastReadSeq ?? input.seq;
+}
+
+/** The newest staff message a contact's cursor has passed: where their receipt sits. */
+const receiptMessage = alias(messages, "rm");
+
+/**
+ * Staff's view of how far the conversation's contacts have read: for each contact, the newest
+ * staff message they have read and when. A note has no public number, so it never carries one.
+ * Optionally for one contact (the one who just read).
+ */
+export async function listReadReceipts(
+  db: Queryable,
+  input: { firmId: string; conversationId: string; contactId?: string },
+): Promise<ReadReceipt[]> {
+  const messageId = sql<string | null>`(
+    select ${receiptMessage.id} from ${messages} ${receiptMessage}
+    where ${receiptMessage.conversationId} = ${readCursors.conversationId}
+      and ${receiptMessage.authorKind} = 'staff'
+      and ${publicMessages(receiptMessage)}
+      and ${receiptMessage.publicSeq} <= ${readCursors.lastReadSeq}
+    order by ${receiptMessage.publicSeq} desc
+    limit 1
+  )`;
+  const rows = await db
+    .select({
+      contactId: contacts.id,
+      name: contacts.name,
+      messageId,
+      readAt: readCursors.readAt,
+    })
+    .from(readCursors)
+    .innerJoin(
+      contacts,
+      and(eq(contacts.id, readCursors.readerId), eq(contacts.firmId, readCursors.firmId)),
+    )
+    .where(
+      and(
+        eq(readCursors.firmId, input.firmId),
+        eq(readCursors.conversationId, input.conversationId),
+        eq(readCursors.readerKind, "contact"),
+        input.contactId ? eq(readCursors.readerId, input.contactId) : undefined,
+      ),
+    )
+    .orderBy(contacts.name);
+  return rows.flatMap((row) =>
+    row.messageId
+      ? [{ ...row, messageId: row.messageId, readAt: new Date(row.readAt).toISOString() }]
+      : [],
+  );
 }

@@ -134,3 +134,13 @@ export function audiencesOf(
   if (message && !isVisibleToContacts(message)) return [staffAudience];
   return [staffAudience, { topic: contactTopicOf(conversation), side: "contact" }];
 }
+
+/**
+ * Who hears how far a conversation's contacts have read: its firm's staff only. Contacts never
+ * learn anyone's read state but their own (that reaches only their own sockets).
+ */
+export function readReceiptAudiencesOf(
+  conversation: Parameters<typeof audiencesOf>[0],
+): Audience[] {
+  return audiencesOf(conversation).filter((audience) => audience.side === "staff");
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { requireStaff, staffOf } from "../auth/principal.js";
 import { startSessionWithPassword } from "../auth/sign-in-session.js";
+import { deliveryOf } from "../clients/portal-access.service.js";
 import { addEndpointRoute } from "../http/endpoint-route.js";
 import {
   acceptStaffInvitation,
@@ -37,18 +38,20 @@ export async function teamRoutes(app: FastifyInstance) {
         mail,
         invitee: request.body,
       });
-      return reply.status(201).send(invitation);
+      return reply.status(201).send({ ...invitation, delivery: deliveryOf(mail) });
     },
   });
 
   addEndpointRoute(app, "resendStaffInvitation", {
     onRequest: requireStaff,
-    handler: async (request) =>
-      resendStaffInvitation(db, {
+    handler: async (request) => {
+      const invitation = await resendStaffInvitation(db, {
         principal: staffOf(request),
         mail,
         invitationId: request.params.invitationId,
-      }),
+      });
+      return { ...invitation, delivery: deliveryOf(mail) };
+    },
   });
 
   addEndpointRoute(app, "revokeStaffInvitation", {

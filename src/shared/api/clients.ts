@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Endpoint, noContentSchema } from "./endpoint.js";
 import { textInput } from "./fields.js";
+import { invitationDeliverySchema } from "./outbox.js";
 import { type RouteName, routes } from "./routes.js";
 
 export const portalStatusSchema = z.enum(["none", "invited", "active", "revoked"]);
@@ -140,7 +141,7 @@ export const clientEndpoints = {
     tags: ["portal access"],
     summary: "Invite the contact to the portal, or send a fresh invitation",
     params: contactParamsSchema,
-    responses: { 200: contactSchema },
+    responses: { 200: contactSchema.extend({ delivery: invitationDeliverySchema }) },
     errors: [400, 401, 403, 404, 409, 429],
   },
   revokePortalAccess: {

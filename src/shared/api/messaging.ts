@@ -148,6 +148,18 @@ export const markReadBodySchema = z.object({
   seq: z.number().int().min(0).max(MAX_INT32, "Not a position in a conversation."),
 });
 
+/**
+ * One contact's read position as staff see it: the newest staff message (never a note) the
+ * contact has read, and when their read position last moved. Contacts never receive these.
+ */
+export const readReceiptSchema = z.object({
+  contactId: z.uuid(),
+  name: z.string(),
+  messageId: z.uuid(),
+  readAt: z.iso.datetime(),
+});
+export type ReadReceipt = z.infer<typeof readReceiptSchema>;
+
 export const teamMemberSchema = z.object({ id: z.uuid(), name: z.string() });
 export type TeamMember = z.infer<typeof teamMemberSchema>;
 
@@ -220,6 +232,15 @@ export const messagingEndpoints = {
     params: conversationParamsSchema,
     body: markReadBodySchema,
     responses: { 204: noContentSchema },
+    errors: [400, 401, 403, 404],
+  },
+  listReadReceipts: {
+    ...routes.listReadReceipts,
+    access: "staff",
+    tags: ["messaging"],
+    summary: "Which staff message each contact has read up to, and when (staff only)",
+    params: conversationParamsSchema,
+    responses: { 200: z.object({ receipts: z.array(readReceiptSchema) }) },
     errors: [400, 401, 403, 404],
   },
   listTeamMembers: {

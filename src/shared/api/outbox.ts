@@ -2,6 +2,13 @@ import { z } from "zod";
 import type { Endpoint } from "./endpoint.js";
 import { type RouteName, routes } from "./routes.js";
 
+/**
+ * Where an invitation went: "email" when handed to the SMTP server for sending, "outbox" when
+ * no SMTP server is set up and it waits on the Outbox page for the firm to pass its link on.
+ */
+export const invitationDeliverySchema = z.enum(["email", "outbox"]);
+export type InvitationDelivery = z.infer<typeof invitationDeliverySchema>;
+
 export const outboxMailSchema = z.object({
   id: z.uuid(),
   kind: z.enum(["invitation", "sign_in_link", "password_reset", "new_messages", "staff_alert"]),

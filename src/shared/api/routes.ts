@@ -67,6 +67,7 @@ export const routes = {
   editMessage: { method: "PATCH", path: "/api/messages/:messageId" },
   deleteMessage: { method: "DELETE", path: "/api/messages/:messageId" },
   markConversationRead: { method: "POST", path: "/api/conversations/:conversationId/read" },
+  listReadReceipts: { method: "GET", path: "/api/conversations/:conversationId/read-receipts" },
   listTeamMembers: { method: "GET", path: "/api/team" },
 
   listNotifications: { method: "GET", path: "/api/notifications" },

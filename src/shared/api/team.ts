@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Endpoint } from "./endpoint.js";
 import { textInput } from "./fields.js";
+import { invitationDeliverySchema } from "./outbox.js";
 import { type RouteName, routes } from "./routes.js";
 import { newPasswordSchema, staffRoleSchema } from "./session.js";
 
@@ -44,6 +45,10 @@ export const pendingStaffInvitationSchema = z.object({
   expired: z.boolean(),
 });
 export type PendingStaffInvitation = z.infer<typeof pendingStaffInvitationSchema>;
+/** A fresh invitation, with where it went. */
+const sentStaffInvitationSchema = pendingStaffInvitationSchema.extend({
+  delivery: invitationDeliverySchema,
+});
 
 export const teamSchema = z.object({
   members: z.array(staffMemberSchema),
@@ -110,7 +115,7 @@ export const teamEndpoints = {
     tags: ["team"],
     summary: "Invite a teammate by e-mail (the link goes through the outbox)",
     body: inviteStaffBodySchema,
-    responses: { 201: pendingStaffInvitationSchema },
+    responses: { 201: sentStaffInvitationSchema },
     errors: [400, 401, 403, 409, 429],
   },
   resendStaffInvitation: {
@@ -119,7 +124,7 @@ export const teamEndpoints = {
     tags: ["team"],
     summary: "Send a fresh invitation link; the earlier one stops working",
     params: invitationIdParams,
-    responses: { 200: pendingStaffInvitationSchema },
+    responses: { 200: sentStaffInvitationSchema },
     errors: [400, 401, 403, 404, 409, 429],
   },
   revokeStaffInvitation: {

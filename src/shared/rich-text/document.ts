@@ -1,8 +1,6 @@
 import { z } from "zod";
 
-/** Limits on a message body, checked on the server and shown by the composer. */
-export const MAX_MESSAGE_TEXT_LENGTH = 10_000;
-export const MAX_MESSAGE_JSON_BYTES = 100 * 1024;
+export { MAX_MESSAGE_JSON_BYTES, MAX_MESSAGE_TEXT_LENGTH } from "./limits.js";
 
 export type RichTextMark = { type: string; attrs?: Record<string, unknown> };
 export type RichTextNode = {

@@ -7,10 +7,13 @@ import {
   MAX_ATTACHMENTS_PER_MESSAGE,
 } from "../../shared/files/attachment-types.js";
 import type { RichTextDoc } from "../../shared/rich-text/document.js";
+import { MAX_MESSAGE_TEXT_LENGTH } from "../../shared/rich-text/limits.js";
+import { isRetryable } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { keyboardLikely, useMediaQuery } from "../ui/useMediaQuery.js";
 import { type PendingFile, uploadAttachment } from "./attachmentUpload.js";
 import { clearDraft, loadDraft, saveDraft } from "./drafts.js";
+import { LengthCount } from "./LengthCount.js";
 import { useSendMessage } from "./messageHooks.js";
 import { useMessagingSide } from "./messagingSide.js";
 import { PendingFiles } from "./PendingFiles.js";
@@ -51,7 +54,9 @@ export default function Composer({
   const [initialDraft] = useState(() => loadDraft(draftKey));
   const [internal, setInternal] = useState(allowInternal && (initialDraft?.internal ?? false));
   const [hasContent, setHasContent] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [textLength, setTextLength] = useState(0);
+  const tooLong = textLength > MAX_MESSAGE_TEXT_LENGTH;
+  const [error, setError] = useState<{ message: string; retryable: boolean } | null>(null);
   const pendingId = useRef(initialDraft?.messageId ?? null);
   const editorRef = useRef<RichTextEditorHandle | null>(null);
   const send = useSendMessage(conversationId, clientId);
@@ -110,7 +115,7 @@ export default function Composer({
 
   async function submit() {
     const editor = editorRef.current;
-    if (!editor || send.isPending || uploading) return;
+    if (!editor || send.isPending || uploading || tooLong) return;
     if (!editor.hasContent() && readyIds.length === 0) return;
     const body = editor.getDoc();
     pendingId.current ??= crypto.randomUUID();
@@ -123,7 +128,10 @@ export default function Composer({
           : { id: pendingId.current, body, attachmentIds: readyIds },
       );
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : "The message could not be sent.");
+      setError({
+        message: caught instanceof Error ? caught.message : "The message could not be sent.",
+        retryable: isRetryable(caught),
+      });
       return;
     }
     pendingId.current = null;
@@ -168,8 +176,9 @@ export default function Composer({
         autoFocus={autoFocus}
         describedBy={showShortcut ? hintId : undefined}
         className={internal ? "border-amber-600 bg-amber-50" : "border-slate-400 bg-white"}
-        onChange={(body, withContent) => {
+        onChange={(body, withContent, length) => {
           setHasContent(withContent);
+          setTextLength(length);
           remember(body, withContent);
         }}
         onSubmit={() => void submit()}
@@ -179,12 +188,15 @@ export default function Composer({
           role="alert"
           className="mt-2 flex items-center justify-between gap-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
         >
-          <span>Not sent: {error}</span>
-          <Button variant="secondary" onClick={() => void submit()} disabled={send.isPending}>
-            Retry
-          </Button>
+          <span>Not sent: {error.message}</span>
+          {error.retryable && (
+            <Button variant="secondary" onClick={() => void submit()} disabled={send.isPending}>
+              Retry
+            </Button>
+          )}
         </div>
       )}
+      <LengthCount length={textLength} />
       <div className="mt-2 flex flex-wrap items-center justify-between gap-3">
         {allowInternal ? (
           <div className="flex items-center gap-2">
@@ -236,9 +248,17 @@ export default function Composer({
           )}
           <Button
             onClick={() => void submit()}
-            disabled={(!hasContent && readyIds.length === 0) || send.isPending || uploading}
+            disabled={
+              (!hasContent && readyIds.length === 0) || send.isPending || uploading || tooLong
+            }
           >
-            {send.isPending ? "Sending…" : uploading ? "Uploading…" : "Send"}
+            {send.isPaused
+              ? "Waiting for connection"
+              : send.isPending
+                ? "Sending…"
+                : uploading
+                  ? "Uploading…"
+                  : "Send"}
           </Button>
         </div>
       </div>

@@ -1,12 +1,13 @@
 import { Lock, MoreHorizontal, Pencil, Trash2 } from "lucide-react";
 import { DropdownMenu } from "radix-ui";
 import { lazy, memo, Suspense, useRef, useState } from "react";
-import type { Message, TeamMember } from "../../shared/api/messaging.js";
+import type { Message, ReadReceipt, TeamMember } from "../../shared/api/messaging.js";
 import { Avatar } from "./Avatar.js";
 import { formatClockTime, formatFullDate } from "./format.js";
 import { RichTextView } from "./RichTextView.js";
 
 const MessageEditForm = lazy(() => import("./MessageEditForm.js"));
+const ReadReceiptLine = lazy(() => import("./ReadReceiptLine.js"));
 // Most messages carry no files, so a thread paints without the cards' and image dialog's code.
 const AttachmentList = lazy(() =>
   import("./AttachmentList.js").then((module) => ({ default: module.AttachmentList })),
@@ -32,6 +33,8 @@ type MessageItemProps = {
   team: TeamMember[];
   onFinished: () => void;
   onDelete: (message: Message) => void;
+  /** Staff only: the contacts whose newest read staff message this is. */
+  receipts?: ReadReceipt[];
 };
 
 /**
@@ -47,6 +50,7 @@ export const MessageItem = memo(function MessageItem({
   team,
   onFinished,
   onDelete,
+  receipts,
 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const editChosen = useRef(false);
@@ -132,6 +136,11 @@ export const MessageItem = memo(function MessageItem({
           )}
         </div>
         {continued && edited}
+        {receipts && (
+          <Suspense fallback={null}>
+            <ReadReceiptLine receipts={receipts} />
+          </Suspense>
+        )}
       </div>
       {mine && !editing && (
         <DropdownMenu.Root modal={false}>

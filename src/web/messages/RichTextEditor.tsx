@@ -1,9 +1,10 @@
-import { Extension } from "@tiptap/core";
+import { type Editor, Extension } from "@tiptap/core";
 import { EditorContent, useEditor } from "@tiptap/react";
 import { type RefObject, useEffect, useImperativeHandle, useRef, useState } from "react";
 import type { TeamMember } from "../../shared/api/messaging.js";
 import type { RichTextDoc, RichTextNode } from "../../shared/rich-text/document.js";
 import { richTextExtensions } from "../../shared/rich-text/extensions.js";
+import { plainTextOf } from "../../shared/rich-text/plain-text.js";
 import { FormattingToolbar } from "./FormattingToolbar.js";
 import { mentionSuggestion } from "./MentionSuggestions.js";
 
@@ -16,7 +17,8 @@ export type RichTextEditorHandle = {
 };
 
 type Callbacks = {
-  onChange?: (doc: RichTextDoc, hasContent: boolean) => void;
+  /** `textLength` counts as the server's length limit does. */
+  onChange?: (doc: RichTextDoc, hasContent: boolean, textLength: number) => void;
   onSubmit: () => void;
   onEscape?: () => void;
 };
@@ -110,15 +112,18 @@ export function RichTextEditor({
     },
   }));
 
+  const reportChange = (current: Editor) =>
+    callbacksRef.current.onChange?.(
+      current.getJSON() as RichTextDoc,
+      hasText(current),
+      plainTextOf(current.state.doc).length,
+    );
+
   const editor = useEditor({
     ...options,
     // Reporting the starting content lets a restored draft enable Send straight away.
-    onCreate: ({ editor: current }) => {
-      callbacksRef.current.onChange?.(current.getJSON() as RichTextDoc, hasText(current));
-    },
-    onUpdate: ({ editor: current }) => {
-      callbacksRef.current.onChange?.(current.getJSON() as RichTextDoc, hasText(current));
-    },
+    onCreate: ({ editor: current }) => reportChange(current),
+    onUpdate: ({ editor: current }) => reportChange(current),
   });
 
   // Not TipTap's `autofocus`, which runs before EditorContent has put the editor in the page.

@@ -1,10 +1,13 @@
 import { ArrowDown } from "lucide-react";
-import { lazy, Suspense, useCallback, useMemo, useState } from "react";
+import { Fragment, lazy, Suspense, useCallback, useMemo, useState } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import { dayKey, formatDayLabel } from "./format.js";
 import { MessageItem } from "./MessageItem.js";
 import { flattenThread, useThreadMessages } from "./messageHooks.js";
+import { NewDivider } from "./NewDivider.js";
+import { useReadReceipts } from "./readReceipts.js";
 import { useArrivalAnnouncement, useMarkReadWhileVisible, useThreadScroll } from "./threadHooks.js";
+import { useNewDivider } from "./useNewDivider.js";
 import { useNow } from "./useNow.js";
 import { useRovingMessageFocus } from "./useRovingMessageFocus.js";
 
@@ -70,7 +73,10 @@ export function Thread({
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
+  const firstUnreadId = useNewDivider(conversationId, clientId, messages, isMineMessage);
+  const receipts = useReadReceipts(conversationId);
   const scroll = useThreadScroll({
+    firstUnreadId,
     messages,
     canLoadOlder: hasNextPage && !isFetchingNextPage,
     loadOlder,
@@ -128,17 +134,24 @@ export function Thread({
               </h3>
               <ol className="flex flex-col">
                 {group.messages.map((message, index) => (
-                  <MessageItem
-                    key={message.id}
-                    message={message}
-                    mine={isMine(message.author)}
-                    continued={continues(message, group.messages[index - 1])}
-                    tabbable={message.id === roving.activeId}
-                    clientId={clientId}
-                    team={team}
-                    onFinished={onActionFinished}
-                    onDelete={setDeleting}
-                  />
+                  <Fragment key={message.id}>
+                    {message.id === firstUnreadId && <NewDivider />}
+                    <MessageItem
+                      message={message}
+                      mine={isMine(message.author)}
+                      // The first unread message starts afresh below the divider.
+                      continued={
+                        message.id !== firstUnreadId &&
+                        continues(message, group.messages[index - 1])
+                      }
+                      tabbable={message.id === roving.activeId}
+                      clientId={clientId}
+                      team={team}
+                      onFinished={onActionFinished}
+                      onDelete={setDeleting}
+                      receipts={receipts.get(message.id)}
+                    />
+                  </Fragment>
                 ))}
               </ol>
             </section>

@@ -1,7 +1,11 @@
 const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 const clockFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "short" });
 const shortDateFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+/** The one date-and-time format of the app, in the browser's locale (messages, files, Outbox). */
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "short",
+});
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -20,7 +24,7 @@ export function formatRelativeTime(iso: string, now: number): string {
 }
 
 export const formatClockTime = (iso: string) => clockFormat.format(Date.parse(iso));
-export const formatFullDate = (iso: string) => fullFormat.format(Date.parse(iso));
+export const formatFullDate = (iso: string) => dateTimeFormat.format(Date.parse(iso));
 
 function startOfDay(date: Date): number {
   return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();

@@ -7,16 +7,18 @@ const BOTTOM_SLACK = 48;
 const LOAD_OLDER_WITHIN = 300;
 
 /**
- * Scrolling of a thread: opens at the newest message, loads older ones near the top while
- * keeping what you read in place, follows new messages while you are at the bottom, and
- * otherwise offers a "New messages" pill.
+ * Scrolling of a thread: opens at the first unread message (under its **New** divider) or else
+ * at the newest, loads older ones near the top while keeping what you read in place, follows
+ * new messages while you are at the bottom, and otherwise offers a "New messages" pill.
  */
 export function useThreadScroll({
+  firstUnreadId,
   messages,
   canLoadOlder,
   loadOlder,
   isMine,
 }: {
+  firstUnreadId: string | null;
   messages: Message[];
   canLoadOlder: boolean;
   loadOlder: () => void;
@@ -25,6 +27,8 @@ export function useThreadScroll({
   const scrollRef = useRef<HTMLElement>(null);
   const contentRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  /** Whether the view stays on the New divider as content settles, until the reader scrolls. */
+  const onDivider = useRef(false);
   const previous = useRef<{ first?: string; last?: string; lastSeq: number; height: number }>({
     lastSeq: 0,
     height: 0,
@@ -39,6 +43,7 @@ export function useThreadScroll({
   const scrollToBottom = useCallback(() => {
     const element = scrollRef.current;
     if (!element) return;
+    onDivider.current = false;
     element.scrollTop = element.scrollHeight;
     atBottom.current = true;
     setHasUnseenBelow(false);
@@ -51,7 +56,13 @@ export function useThreadScroll({
     const last = messages.at(-1);
     const before = previous.current;
     if (before.last === undefined) {
-      scrollToBottom();
+      const divider = firstUnreadId && element.querySelector("[data-new-divider]");
+      if (divider) {
+        onDivider.current = true;
+        atBottom.current = showDivider(element, divider);
+      } else {
+        scrollToBottom();
+      }
     } else if (first !== before.first && last?.id === before.last) {
       // Older messages went in above: keep the ones being read where they were.
       element.scrollTop += element.scrollHeight - before.height;
@@ -66,7 +77,7 @@ export function useThreadScroll({
       height: element.scrollHeight,
     };
     maybeLoadOlder();
-  }, [messages, isMine, maybeLoadOlder, scrollToBottom]);
+  }, [messages, isMine, maybeLoadOlder, scrollToBottom, firstUnreadId]);
 
   // Content that grows later (an edit, the inline editor arriving) and a pane that shrinks
   // (the composer arriving under it) keep the bottom in view.
@@ -75,12 +86,23 @@ export function useThreadScroll({
     const element = scrollRef.current;
     if (!content || !element) return;
     const observer = new ResizeObserver(() => {
-      if (atBottom.current) element.scrollTop = element.scrollHeight;
+      const divider = onDivider.current && element.querySelector("[data-new-divider]");
+      if (divider) atBottom.current = showDivider(element, divider);
+      else if (atBottom.current) element.scrollTop = element.scrollHeight;
       previous.current.height = element.scrollHeight;
     });
     observer.observe(content);
     observer.observe(element);
-    return () => observer.disconnect();
+    // The reader's own scrolling ends the hold on the divider.
+    const release = () => {
+      onDivider.current = false;
+    };
+    const readerScrolls = ["wheel", "touchstart", "keydown", "pointerdown"] as const;
+    for (const type of readerScrolls) element.addEventListener(type, release, { passive: true });
+    return () => {
+      observer.disconnect();
+      for (const type of readerScrolls) element.removeEventListener(type, release);
+    };
   }, []);
 
   const onScroll = useCallback(() => {
@@ -93,6 +115,16 @@ export function useThreadScroll({
   }, [maybeLoadOlder]);
 
   return { scrollRef, contentRef, onScroll, hasUnseenBelow, scrollToBottom };
+}
+
+/** Puts the New divider at the top of the history, below the sticky day heading. */
+function showDivider(scroller: HTMLElement, divider: Element): boolean {
+  // Not scrollIntoView, which would scroll the page around the thread as well.
+  const margin = Number.parseFloat(getComputedStyle(divider).scrollMarginTop) || 0;
+  scroller.scrollTop +=
+    divider.getBoundingClientRect().top - scroller.getBoundingClientRect().top - margin;
+  const { scrollTop, scrollHeight, clientHeight } = scroller;
+  return scrollHeight - scrollTop - clientHeight < BOTTOM_SLACK;
 }
 
 /**

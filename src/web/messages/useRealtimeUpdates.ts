@@ -1,7 +1,8 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { ServerEvent } from "../../shared/events.js";
-import { isSigningOut } from "../auth.js";
+import { isSigningOut, rememberAccessEnded } from "../auth.js";
+import { setSocketDown } from "../connection.js";
 import { clientKeys } from "../staff/clients.queries.js";
 import {
   hasThreadMessage,
@@ -10,6 +11,7 @@ import {
   replaceThreadMessage,
   upsertThreadMessage,
 } from "./messageHooks.js";
+import { applyReadReceipt } from "./readReceipts.js";
 
 const MIN_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
@@ -56,6 +58,9 @@ export function applyServerEvent(queryClient: QueryClient, event: ServerEvent) {
     case "notification.changed":
       void queryClient.invalidateQueries({ queryKey: ["notifications"] });
       void queryClient.invalidateQueries({ queryKey: ["inbox"] });
+      return;
+    case "conversation.receipt":
+      applyReadReceipt(queryClient, event.data.conversationId, event.data.receipt);
       return;
     case "conversation.created":
     case "conversation.read":
@@ -105,7 +110,10 @@ export function useRealtimeUpdates() {
         const type = (payload as { type?: unknown })?.type;
         if (type === "ready") {
           failures = 0;
+          setSocketDown(false);
           void queryClient.invalidateQueries({ queryKey: messagingKeys.all });
+        } else if (type === "access.ended") {
+          rememberAccessEnded(String((payload as { firmName?: unknown }).firmName ?? ""));
         } else if (type === "access.revoked" && !isSigningOut()) {
           // (Signing out here is already leaving the page: refetching would only log 401s.)
           // This socket's session is gone: refetching what is on screen meets the 401 that sends
@@ -118,6 +126,7 @@ export function useRealtimeUpdates() {
       };
       socket.onclose = () => {
         if (stopped) return;
+        setSocketDown(true);
         const ceiling = Math.min(MAX_RETRY_MS, MIN_RETRY_MS * 2 ** failures);
         failures += 1;
         retryTimer = setTimeout(connect, ceiling / 2 + (Math.random() * ceiling) / 2);
@@ -133,6 +142,7 @@ export function useRealtimeUpdates() {
     window.addEventListener("online", reconnectNow);
     return () => {
       stopped = true;
+      setSocketDown(false);
       clearTimeout(retryTimer);
       window.removeEventListener("online", reconnectNow);
       socket?.close();

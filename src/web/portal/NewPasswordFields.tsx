@@ -11,16 +11,23 @@ export const passwordRules = [
   "A short sentence you can remember works well.",
 ];
 
+/** The one problem that belongs to the repeat field rather than the password itself. */
+const PASSWORDS_DIFFER = "The two passwords are not the same.";
+
 /** Checks a new password against the same rules the server applies; returns the first problem. */
 export function newPasswordProblem(password: string, confirmation: string): string | undefined {
   const result = newPasswordSchema.safeParse(password);
   if (!result.success) return result.error.issues[0]?.message;
-  if (password !== confirmation) return "The two passwords are not the same.";
+  if (password !== confirmation) return PASSWORDS_DIFFER;
   return undefined;
 }
 
-/** A new password with its rules spelled out, and a confirmation field. */
+/**
+ * A new password with its rules spelled out, and a confirmation field; a problem is shown
+ * under the field it is about (passwords that differ, under the repeat field).
+ */
 export function NewPasswordFields({ error }: { error?: string }) {
+  const aboutRepeat = error === PASSWORDS_DIFFER;
   return (
     <>
       <div>
@@ -41,13 +48,14 @@ export function NewPasswordFields({ error }: { error?: string }) {
         name="password"
         type="password"
         autoComplete="new-password"
-        error={error}
+        error={aboutRepeat ? undefined : error}
       />
       <TextField
         label="Repeat the password"
         name="confirmation"
         type="password"
         autoComplete="new-password"
+        error={aboutRepeat ? error : undefined}
       />
     </>
   );

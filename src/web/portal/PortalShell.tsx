@@ -3,6 +3,7 @@ import { signOutTo } from "../auth.js";
 import { MessagingSideProvider } from "../messages/messagingSide.js";
 import { useRealtimeUpdates } from "../messages/useRealtimeUpdates.js";
 import { Button } from "../ui/Button.js";
+import { ConnectionBanner } from "../ui/ConnectionBanner.js";
 import { usePortalSession } from "./portal.queries.js";
 
 /**
@@ -99,6 +100,7 @@ function PortalFrame() {
           </Button>
         </div>
       </header>
+      <ConnectionBanner />
       <div className="flex min-h-0 flex-1 flex-col">
         {session.data && clients.length === 0 && !onAccountPage ? (
           <main className="p-6">

@@ -1,7 +1,13 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import { postToAuth } from "../api.js";
-import { safeNextPath, signInWithPassword } from "../auth.js";
+import {
+  accessEndedBy,
+  forgetAccessEnded,
+  safeNextPath,
+  signInFieldProblems,
+  signInWithPassword,
+} from "../auth.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { TextField } from "../ui/TextField.js";
@@ -17,26 +23,31 @@ export function PortalSignInPage() {
   const [notice, setNotice] = useState<Notice>(null);
   const [busy, setBusy] = useState(false);
   const [email, setEmail] = useState("");
+  const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
+  const [endedBy] = useState(accessEndedBy);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const password = String(new FormData(event.currentTarget).get("password") ?? "");
-    setBusy(true);
+    const problems = signInFieldProblems(email, password);
+    setFieldErrors(problems);
     setNotice(null);
+    if (problems.email || problems.password) return;
+    setBusy(true);
     const outcome = await signInWithPassword(email, password);
     if ("error" in outcome) {
       setNotice({ tone: "error", text: outcome.error });
       setBusy(false);
     } else {
+      forgetAccessEnded();
       window.location.assign(safeNextPath("/portal"));
     }
   }
 
   async function sendLink() {
-    if (!email.includes("@")) {
-      setNotice({ tone: "error", text: "Enter your e-mail address first." });
-      return;
-    }
+    const problem = signInFieldProblems(email, "-").email;
+    setFieldErrors(problem ? { email: problem } : {});
+    if (problem) return;
     setBusy(true);
     try {
       await postToAuth("/api/auth/sign-in/magic-link", {
@@ -64,6 +75,12 @@ export function PortalSignInPage() {
           : "Read and send messages with your advisers."
       }
     >
+      {endedBy && (
+        <FormNotice tone="error">
+          Your access to {endedBy}'s client portal has ended, so you were signed out. If you still
+          need it, ask {endedBy} to invite you again.
+        </FormNotice>
+      )}
       <form className="flex flex-col gap-4" onSubmit={submit} noValidate>
         <TextField
           label="Email"
@@ -73,12 +90,14 @@ export function PortalSignInPage() {
           value={email}
           onChange={(event) => setEmail(event.target.value)}
           required
+          error={fieldErrors.email}
         />
         <TextField
           label="Password"
           name="password"
           type="password"
           autoComplete="current-password"
+          error={fieldErrors.password}
         />
         {notice && <FormNotice tone={notice.tone}>{notice.text}</FormNotice>}
         <Button type="submit" disabled={busy} className="py-2">

@@ -1,6 +1,7 @@
 import { Link, Outlet } from "react-router";
 import { useRealtimeUpdates } from "../messages/useRealtimeUpdates.js";
 import { Button } from "../ui/Button.js";
+import { ConnectionBanner } from "../ui/ConnectionBanner.js";
 import { NotificationsButton } from "./NotificationsButton.js";
 import { useInboxUnreadTotal } from "./notifications.queries.js";
 import { signOut, useStaffSession } from "./session.js";
@@ -52,6 +53,7 @@ export function AppShell() {
           </Button>
         </div>
       </header>
+      <ConnectionBanner />
       <div className="flex min-h-0 flex-1 flex-col overflow-y-auto">
         <Outlet />
       </div>

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { NavLink, Outlet, useParams } from "react-router";
+import { Link, NavLink, Outlet, useParams } from "react-router";
 import { UnreadBadge } from "../messages/UnreadBadge.js";
 import { useClient } from "./clients.queries.js";
 import { useConversationList } from "./messages/staffMessages.queries.js";
@@ -45,9 +45,10 @@ export function ClientRecordLayout() {
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="shrink-0 border-b border-slate-200 bg-white px-4 py-2 sm:px-6">
-        <NavLink to="/clients" className="text-sm text-blue-800 hover:underline">
+        {/* A plain link: it leads up, it is never the current page. */}
+        <Link to="/clients" className="text-sm text-blue-800 hover:underline">
           ← All clients
-        </NavLink>
+        </Link>
         <h1 className="text-xl font-semibold">{client.data?.name ?? "Loading…"}</h1>
       </div>
       <div className="flex min-h-0 flex-1 flex-col lg:flex-row">

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Pencil, Plus, Trash2 } from "lucide-react";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useParams } from "react-router";
 import type { Contact, PortalStatus } from "../../shared/api/clients.js";
 import { call } from "../api.js";
@@ -36,7 +36,7 @@ export function ContactsPage() {
   usePageTitle(`Contacts · ${client.data?.name ?? "Client"}`);
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<Contact | null>(null);
-  const [announcement, setAnnouncement] = useState("");
+  const [announcement, setAnnouncement] = useState<ReactNode>("");
   const queryClient = useQueryClient();
   const mayRemove = useStaffSession().data?.can.removeContacts ?? false;
 

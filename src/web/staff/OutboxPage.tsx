@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { OutboxMail } from "../../shared/api/outbox.js";
 import { call } from "../api.js";
+import { formatFullDate } from "../messages/format.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
 
 const kindLabel: Record<OutboxMail["kind"], string> = {
@@ -45,7 +46,7 @@ export function OutboxPage() {
                 </h2>
                 <span className="text-sm text-slate-700">
                   {kindLabel[mail.kind]} · {mail.sentAt ? "sent" : "not sent"} ·{" "}
-                  {new Date(mail.createdAt).toLocaleString()}
+                  <time dateTime={mail.createdAt}>{formatFullDate(mail.createdAt)}</time>
                 </span>
               </header>
               <p className="text-sm text-slate-700">To: {mail.to}</p>

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { MailPlus, ShieldOff } from "lucide-react";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import type { Contact } from "../../shared/api/clients.js";
 import { call } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { ConfirmDialog } from "../ui/ConfirmDialog.js";
 import { clientKeys } from "./clients.queries.js";
+import { InvitationDeliveryNotice } from "./InvitationDeliveryNotice.js";
 
 /**
  * Invite, resend or revoke a contact's portal access. `onResult` announces what happened,
@@ -18,7 +19,7 @@ export function PortalAccessActions({
 }: {
   clientId: string;
   contact: Contact;
-  onResult: (message: string) => void;
+  onResult: (message: ReactNode) => void;
 }) {
   const queryClient = useQueryClient();
   const [confirmingRevoke, setConfirmingRevoke] = useState(false);
@@ -27,9 +28,9 @@ export function PortalAccessActions({
 
   const invite = useMutation({
     mutationFn: () => call("inviteContact", { params }),
-    onSuccess: async () => {
+    onSuccess: async ({ delivery }) => {
       await refresh();
-      onResult(`Invitation sent to ${contact.email}.`);
+      onResult(<InvitationDeliveryNotice delivery={delivery} to={contact.email ?? contact.name} />);
     },
     onError: (error) => onResult(error.message),
   });

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import { TwoFactorCodeForm } from "../account/TwoFactorCodeForm.js";
-import { safeNextPath, signInWithPassword } from "../auth.js";
+import { safeNextPath, signInFieldProblems, signInWithPassword } from "../auth.js";
 import { AuthCard, FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { TextField } from "../ui/TextField.js";
@@ -11,6 +11,7 @@ export function SignInPage() {
   const [codeNeeded, setCodeNeeded] = useState(false);
   usePageTitle(codeNeeded ? "Two-factor authentication" : "Sign in");
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
   const [busy, setBusy] = useState(false);
   // The server sends a member whose firm requires two-factor, not yet set up, to its set-up page.
   const goOn = () => window.location.assign(safeNextPath("/clients"));
@@ -18,12 +19,14 @@ export function SignInPage() {
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
+    const email = String(form.get("email") ?? "");
+    const password = String(form.get("password") ?? "");
+    const problems = signInFieldProblems(email, password);
+    setFieldErrors(problems);
     setError(null);
-    const outcome = await signInWithPassword(
-      String(form.get("email") ?? ""),
-      String(form.get("password") ?? ""),
-    );
+    if (problems.email || problems.password) return;
+    setBusy(true);
+    const outcome = await signInWithPassword(email, password);
     if ("error" in outcome) {
       setError(outcome.error);
       setBusy(false);
@@ -68,13 +71,21 @@ export function SignInPage() {
       }
     >
       <form className="flex flex-col gap-4" onSubmit={submit} noValidate>
-        <TextField label="Email" name="email" type="email" autoComplete="username" required />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          error={fieldErrors.email}
+        />
         <TextField
           label="Password"
           name="password"
           type="password"
           autoComplete="current-password"
           required
+          error={fieldErrors.password}
         />
         {error && <FormNotice tone="error">{error}</FormNotice>}
         <Button type="submit" disabled={busy} className="py-2">

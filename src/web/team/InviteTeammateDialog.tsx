@@ -1,4 +1,5 @@
 import type { FormEvent } from "react";
+import type { InvitationDelivery } from "../../shared/api/outbox.js";
 import { ApiRequestError, call } from "../api.js";
 import { FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
@@ -12,9 +13,11 @@ type Invitee = { name: string; email: string; role: "admin" | "member" };
 export function InviteTeammateDialog({
   open,
   onOpenChange,
+  onInvited,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
+  onInvited: (sent: { email: string; delivery: InvitationDelivery }) => void;
 }) {
   const invite = useTeamAction((body: Invitee) => call("inviteStaff", { body }));
   const fields = invite.error instanceof ApiRequestError ? invite.error.fields : {};
@@ -27,7 +30,12 @@ export function InviteTeammateDialog({
         email: String(form.get("email") ?? ""),
         role: form.get("role") === "admin" ? "admin" : "member",
       },
-      { onSuccess: () => onOpenChange(false) },
+      {
+        onSuccess: (sent) => {
+          onInvited(sent);
+          onOpenChange(false);
+        },
+      },
     );
   };
   return (

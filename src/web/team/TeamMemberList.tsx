@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { StaffRole } from "../../shared/api/session.js";
 import type { PendingStaffInvitation, StaffMember } from "../../shared/api/team.js";
 import { call } from "../api.js";
+import { InvitationDeliveryNotice } from "../staff/InvitationDeliveryNotice.js";
 import { FormNotice } from "../ui/AuthCard.js";
 import { Button } from "../ui/Button.js";
 import { ConfirmDialog } from "../ui/ConfirmDialog.js";
@@ -229,6 +230,16 @@ function InvitationRow({ invitation }: { invitation: PendingStaffInvitation }) {
           <FormNotice tone="error">{failure.message}</FormNotice>
         </div>
       )}
+      <output className="basis-full text-sm text-slate-800 empty:hidden">
+        {resend.data && !failure && (
+          <InvitationDeliveryNotice delivery={resend.data.delivery} to={invitation.email} />
+        )}
+      </output>
+      <output className="basis-full text-sm text-slate-800 empty:hidden">
+        {resend.data && !failure && (
+          <InvitationDeliveryNotice delivery={resend.data.delivery} to={invitation.email} />
+        )}
+      </output>
     </li>
   );
 }

@@ -1,5 +1,7 @@
 import { UserPlus } from "lucide-react";
 import { useState } from "react";
+import type { InvitationDelivery } from "../../shared/api/outbox.js";
+import { InvitationDeliveryNotice } from "../staff/InvitationDeliveryNotice.js";
 import { useStaffSession } from "../staff/session.js";
 import { Button } from "../ui/Button.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
@@ -14,6 +16,9 @@ export function TeamPage() {
   const session = useStaffSession();
   const team = useTeamList();
   const [inviting, setInviting] = useState(false);
+  const [invited, setInvited] = useState<{ email: string; delivery: InvitationDelivery } | null>(
+    null,
+  );
   const can = session.data?.can;
 
   return (
@@ -26,6 +31,9 @@ export function TeamPage() {
           </Button>
         )}
       </div>
+      <output className="block text-sm text-slate-800 empty:hidden">
+        {invited && <InvitationDeliveryNotice delivery={invited.delivery} to={invited.email} />}
+      </output>
       {team.isError && (
         <p role="alert" className="text-red-800">
           {team.error.message}
@@ -53,7 +61,7 @@ export function TeamPage() {
         </>
       )}
       {can?.manageFirm && session.data && <FirmSettingsForm firmName={session.data.firm.name} />}
-      <InviteTeammateDialog open={inviting} onOpenChange={setInviting} />
+      <InviteTeammateDialog open={inviting} onOpenChange={setInviting} onInvited={setInvited} />
     </main>
   );
 }

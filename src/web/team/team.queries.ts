@@ -8,7 +8,7 @@ export const useTeamList = () =>
   useQuery({ queryKey: teamListKey, queryFn: () => call("listStaff") });
 
 /** A Team page action; on success the list (and who can be mentioned) is read again. */
-export function useTeamAction<Input>(action: (input: Input) => Promise<unknown>) {
+export function useTeamAction<Input, Output>(action: (input: Input) => Promise<Output>) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: action,
