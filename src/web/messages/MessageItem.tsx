@@ -1,12 +1,12 @@
-import { Lock, MoreHorizontal, Pencil, Trash2 } from "lucide-react";
-import { DropdownMenu } from "radix-ui";
-import { lazy, memo, Suspense, useRef, useState } from "react";
+import { Lock } from "lucide-react";
+import { lazy, memo, Suspense, useState } from "react";
 import type { Message, ReadReceipt, TeamMember } from "../../shared/api/messaging.js";
 import { Avatar } from "./Avatar.js";
 import { formatClockTime, formatFullDate } from "./format.js";
 import { RichTextView } from "./RichTextView.js";
 
 const MessageEditForm = lazy(() => import("./MessageEditForm.js"));
+const MessageActionsMenu = lazy(() => import("./MessageActionsMenu.js"));
 const ReadReceiptLine = lazy(() => import("./ReadReceiptLine.js"));
 // Most messages carry no files, so a thread paints without the cards' and image dialog's code.
 const AttachmentList = lazy(() =>
@@ -53,7 +53,6 @@ export const MessageItem = memo(function MessageItem({
   receipts,
 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
-  const editChosen = useRef(false);
   const ids = `message-${message.id}`;
 
   const finishEditing = () => {
@@ -143,43 +142,14 @@ export const MessageItem = memo(function MessageItem({
         )}
       </div>
       {mine && !editing && (
-        <DropdownMenu.Root modal={false}>
-          <DropdownMenu.Trigger
-            aria-label="Message actions"
-            tabIndex={tabbable ? 0 : -1}
-            className="absolute top-1 right-2 inline-flex size-8 items-center justify-center rounded-md border border-slate-300 bg-white text-slate-800 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-slate-100 focus:opacity-100 data-[state=open]:opacity-100 pointer-coarse:opacity-100"
-          >
-            <MoreHorizontal aria-hidden size={16} />
-          </DropdownMenu.Trigger>
-          <DropdownMenu.Portal>
-            <DropdownMenu.Content
-              align="end"
-              sideOffset={4}
-              className="z-40 min-w-36 rounded-md border border-slate-300 bg-white p-1 text-sm shadow-lg"
-              onCloseAutoFocus={(event) => {
-                // The inline editor takes focus itself; the trigger is gone while editing.
-                if (editChosen.current) event.preventDefault();
-                editChosen.current = false;
-              }}
-            >
-              <DropdownMenu.Item
-                className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-slate-900 outline-none data-highlighted:bg-blue-700 data-highlighted:text-white"
-                onSelect={() => {
-                  editChosen.current = true;
-                  setEditing(true);
-                }}
-              >
-                <Pencil aria-hidden size={14} /> Edit
-              </DropdownMenu.Item>
-              <DropdownMenu.Item
-                className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 text-red-800 outline-none data-highlighted:bg-red-700 data-highlighted:text-white"
-                onSelect={() => onDelete(message)}
-              >
-                <Trash2 aria-hidden size={14} /> Delete
-              </DropdownMenu.Item>
-            </DropdownMenu.Content>
-          </DropdownMenu.Portal>
-        </DropdownMenu.Root>
+        // Its menu's code arrives just after the thread paints (a thread's first load stays small).
+        <Suspense fallback={null}>
+          <MessageActionsMenu
+            tabbable={tabbable}
+            onEdit={() => setEditing(true)}
+            onDelete={() => onDelete(message)}
+          />
+        </Suspense>
       )}
     </li>
   );
