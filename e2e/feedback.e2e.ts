@@ -1,6 +1,12 @@
 import type { BrowserContextOptions, Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  openPage,
+  runAppAndBrowser,
+  signInAsContact,
+  signInAsStaff,
+} from "./harness.js";
 
 const app = runAppAndBrowser({ env: { SIGN_IN_RATE_LIMIT: "100" } });
 
@@ -21,11 +27,7 @@ async function staffSignedIn(email = "ada@northwind.test", options: BrowserConte
 
 async function contactSignedIn(email: string) {
   const opened = await openPage(app.browser, app.server.url);
-  await opened.page.goto("/portal/sign-in");
-  await opened.page.getByLabel("Email").fill(email);
-  await opened.page.getByLabel("Password").fill("demo-password");
-  await opened.page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await opened.page.waitForURL(new RegExp(`/portal/clients/${uuid}`));
+  await signInAsContact(opened.page, email);
   return opened;
 }
 

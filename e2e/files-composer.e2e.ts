@@ -2,12 +2,17 @@ import type { Locator, Page } from "playwright-core";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { exeBytes, pdfBytes } from "../test/files.js";
-import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  openPage,
+  runAppAndBrowser,
+  signInAsContact,
+  signInAsStaff,
+} from "./harness.js";
 
 // A small file limit, so a refused "too large" file is quick to make.
 const app = runAppAndBrowser({ env: { SIGN_IN_RATE_LIMIT: "100", ATTACHMENT_MAX_MB: "1" } });
 
-const uuid = "[0-9a-f-]{36}";
 const MB = 1024 * 1024;
 
 const thread = (page: Page) => page.getByRole("region", { name: "Message history" });
@@ -347,11 +352,7 @@ describe("files in the composer, the edit form and the Files views", () => {
     }
 
     const dana = await openPage(app.browser, app.server.url);
-    await dana.page.goto("/portal/sign-in");
-    await dana.page.getByLabel("Email").fill("dana@acme.test");
-    await dana.page.getByLabel("Password").fill("demo-password");
-    await dana.page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await dana.page.waitForURL(new RegExp(`/portal/clients/${uuid}`));
+    await signInAsContact(dana.page, "dana@acme.test");
     await dana.page
       .getByRole("navigation", { name: "Portal sections" })
       .getByRole("link", { name: "Files" })

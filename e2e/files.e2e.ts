@@ -3,11 +3,16 @@ import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { pdfBytes } from "../test/files.js";
-import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  openPage,
+  runAppAndBrowser,
+  signInAsContact,
+  signInAsStaff,
+} from "./harness.js";
 
 const app = runAppAndBrowser({ env: { SIGN_IN_RATE_LIMIT: "100" } });
 
-const uuid = "[0-9a-f-]{36}";
 /** How long another person's action may take to show up without a reload. */
 const live = { timeout: 5_000 };
 
@@ -76,11 +81,7 @@ describe("files in messages", () => {
 
     // Dana sees the PDF and the thumbnail, opens the image and downloads the PDF.
     const dana = await openPage(app.browser, app.server.url);
-    await dana.page.goto("/portal/sign-in");
-    await dana.page.getByLabel("Email").fill("dana@acme.test");
-    await dana.page.getByLabel("Password").fill("demo-password");
-    await dana.page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await dana.page.waitForURL(new RegExp(`/portal/clients/${uuid}`));
+    await signInAsContact(dana.page, "dana@acme.test");
     await dana.page
       .getByRole("navigation", { name: "Conversations" })
       .getByRole("link", { name: /All Contacts/ })
@@ -131,11 +132,7 @@ describe("files in messages", () => {
     const phone = await openPage(app.browser, app.server.url, {
       viewport: { width: 390, height: 844 },
     });
-    await phone.page.goto("/portal/sign-in");
-    await phone.page.getByLabel("Email").fill("dana@acme.test");
-    await phone.page.getByLabel("Password").fill("demo-password");
-    await phone.page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await phone.page.waitForURL(new RegExp(`/portal/clients/${uuid}`));
+    await signInAsContact(phone.page, "dana@acme.test");
     await phone.page
       .getByRole("navigation", { name: "Conversations" })
       .getByRole("link", { name: /All Contacts/ })

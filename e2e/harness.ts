@@ -84,6 +84,15 @@ export async function signInAsStaff(page: Page, email: string, password = "demo-
   await page.waitForURL("**/clients");
 }
 
+/** Signs a contact in through the portal's form and waits for their first client's page. */
+export async function signInAsContact(page: Page, email: string, password = "demo-password") {
+  await page.goto("/portal/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL(/\/portal\/clients\/[0-9a-f-]{36}/);
+}
+
 /**
  * Starts the app and a browser before a file's tests and stops both after; the file reads
  * `app.server` and `app.browser` once its tests run.

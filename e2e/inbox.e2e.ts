@@ -5,7 +5,13 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  openPage,
+  runAppAndBrowser,
+  signInAsContact,
+  signInAsStaff,
+} from "./harness.js";
 
 // The mention test writes some history through the API as one person.
 const app = runAppAndBrowser({ env: { MESSAGE_SEND_RATE_LIMIT: "1000" } });
@@ -24,11 +30,7 @@ async function staffSignedIn(email: string, width = 1440) {
 
 async function contactSignedIn(email: string) {
   const opened = await openPage(app.browser, app.server.url);
-  await opened.page.goto("/portal/sign-in");
-  await opened.page.getByLabel("Email").fill(email);
-  await opened.page.getByLabel("Password").fill("demo-password");
-  await opened.page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await opened.page.waitForURL(new RegExp(`/portal/clients/${uuid}`));
+  await signInAsContact(opened.page, email);
   return opened;
 }
 

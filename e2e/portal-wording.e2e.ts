@@ -1,6 +1,12 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  openPage,
+  runAppAndBrowser,
+  signInAsContact,
+  signInAsStaff,
+} from "./harness.js";
 
 const app = runAppAndBrowser({ env: { SIGN_IN_RATE_LIMIT: "100" } });
 
@@ -14,11 +20,7 @@ const portalThreadUrl = new RegExp(`/portal/clients/${uuid}/${uuid}$`);
 const viewportOf = (width: number) => ({ viewport: { width, height: width < 768 ? 844 : 900 } });
 
 async function signInToPortal(page: Page, email: string) {
-  await page.goto("/portal/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.waitForURL(new RegExp(`/portal/clients/${uuid}`));
+  await signInAsContact(page, email);
 }
 
 async function openAcmeMessages(page: Page) {

@@ -1,12 +1,17 @@
 import type { APIRequestContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  openPage,
+  runAppAndBrowser,
+  signInAsContact,
+  signInAsStaff,
+} from "./harness.js";
 
 const app = runAppAndBrowser({
   env: { SIGN_IN_RATE_LIMIT: "100", MESSAGE_SEND_RATE_LIMIT: "1000" },
 });
 
-const uuid = "[0-9a-f-]{36}";
 /** How long another person's action may take to show up without a reload. */
 const live = { timeout: 5_000 };
 
@@ -26,11 +31,7 @@ async function contactSignedIn(email: string, width = 1440) {
   const opened = await openPage(app.browser, app.server.url, {
     viewport: { width, height: 900 },
   });
-  await opened.page.goto("/portal/sign-in");
-  await opened.page.getByLabel("Email").fill(email);
-  await opened.page.getByLabel("Password").fill("demo-password");
-  await opened.page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await opened.page.waitForURL(new RegExp(`/portal/clients/${uuid}`));
+  await signInAsContact(opened.page, email);
   return opened;
 }
 

@@ -1,6 +1,12 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  openPage,
+  runAppAndBrowser,
+  signInAsContact,
+  signInAsStaff,
+} from "./harness.js";
 
 const app = runAppAndBrowser({
   env: { MESSAGE_SEND_RATE_LIMIT: "1000", SIGN_IN_RATE_LIMIT: "100" },
@@ -21,11 +27,7 @@ async function staffSignedIn(options: Parameters<typeof openPage>[2] = {}) {
 async function contactSignedIn(email: string, options: Parameters<typeof openPage>[2] = {}) {
   const opened = await openPage(app.browser, app.server.url, options);
   const { page } = opened;
-  await page.goto("/portal/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.waitForURL(new RegExp(`/portal/clients/${uuid}`));
+  await signInAsContact(page, email);
   return opened;
 }
 
