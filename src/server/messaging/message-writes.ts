@@ -108,11 +108,13 @@ function numberedInsert(input: NewMessage): SQL {
       select n.firm_id, i.id, m.staff_id
       from n, i, unnest(${uuidArray(mentioned)}::uuid[]) as m(staff_id)
     ), notified as (
-      -- Only staff of the message's own firm: a mention can never reach another firm.
+      -- Only active staff of the message's own firm: a mention can never reach another firm,
+      -- and a deactivated member may not sign in to read it.
       insert into notifications (firm_id, staff_id, message_id, conversation_id)
       select s.firm_id, s.id, i.id, i.conversation_id
       from n, i, staff s
       where s.firm_id = n.firm_id and s.id = any(${uuidArray(recipients)}::uuid[])
+        and s.deactivated_at is null
       on conflict do nothing
       returning staff_id
     ), cursor as (
