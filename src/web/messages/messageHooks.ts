@@ -82,7 +82,8 @@ export function replaceThreadMessage(queryClient: QueryClient, message: Message)
 
 /**
  * Puts a message into a loaded thread (replacing an older copy of it). Returns false when the
- * thread is not loaded or the message skips past a seq we never saw, so the caller refetches.
+ * thread is not loaded, is being fetched, or the message skips past a seq we never saw, so the
+ * caller refetches.
  */
 export function upsertThreadMessage(queryClient: QueryClient, message: Message): boolean {
   if (replaceThreadMessage(queryClient, message)) return true;
@@ -97,6 +98,9 @@ export function upsertThreadMessage(queryClient: QueryClient, message: Message):
     ...data,
     pages: [{ ...firstPage, messages: [...firstPage.messages, message] }, ...rest],
   });
+  // A fetch already on its way may have been answered before this message existed; landing
+  // later, it would drop the message, so the caller fetches again.
+  if (queryClient.isFetching({ queryKey: key }) > 0) return false;
   // Seq numbers also skip where a message was deleted, so a jump only *may* mean a missed event.
   return newest === 0 || message.seq === newest + 1;
 }

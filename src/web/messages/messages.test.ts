@@ -94,6 +94,24 @@ describe("live updates to a loaded thread", () => {
     expect(shownTexts(queryClient)).toEqual(["Message 1", "Message 2", "Message 4"]);
   });
 
+  it("asks for a refetch when a fetch already on its way may have been answered before the message", async () => {
+    const queryClient = threadCache([{ messages: [message(1)], hasOlder: false }]);
+    let answer: (data: ThreadData) => void = () => {};
+    const stale = queryClient.fetchQuery({
+      queryKey: messagingKeys.thread(conversationId),
+      queryFn: () =>
+        new Promise<ThreadData>((resolve) => {
+          answer = resolve;
+        }),
+    });
+    expect(upsertThreadMessage(queryClient, message(2))).toBe(false);
+    expect(shownTexts(queryClient)).toEqual(["Message 1", "Message 2"]);
+    // That answer, landing after, drops the message: only a fetch started now has it.
+    answer({ pages: [{ messages: [message(1)], hasOlder: false }], pageParams: [undefined] });
+    await stale;
+    expect(shownTexts(queryClient)).toEqual(["Message 1"]);
+  });
+
   it("leaves a thread that is not loaded alone", () => {
     const queryClient = new QueryClient();
     expect(upsertThreadMessage(queryClient, message(1))).toBe(false);
