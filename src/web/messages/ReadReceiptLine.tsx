@@ -1,6 +1,6 @@
 import { Check } from "lucide-react";
 import { Popover } from "radix-ui";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { ReadReceipt } from "../../shared/api/messaging.js";
 import { formatFullDate } from "./format.js";
 
@@ -12,16 +12,27 @@ const listFormat = new Intl.ListFormat("en", { style: "long", type: "conjunction
  */
 export default function ReadReceiptLine({ receipts }: { receipts: ReadReceipt[] }) {
   const [open, setOpen] = useState(false);
+  const openedByHover = useRef(false);
   const names = listFormat.format(receipts.map((receipt) => receipt.name));
   return (
     <Popover.Root open={open} onOpenChange={setOpen}>
       <Popover.Trigger
         className="mt-1 inline-flex items-center gap-1 rounded text-xs text-slate-700 hover:underline"
         onPointerEnter={(event) => {
-          if (event.pointerType === "mouse") setOpen(true);
+          if (event.pointerType !== "mouse" || open) return;
+          openedByHover.current = true;
+          setOpen(true);
         }}
         onPointerLeave={(event) => {
-          if (event.pointerType === "mouse") setOpen(false);
+          if (event.pointerType !== "mouse") return;
+          openedByHover.current = false;
+          setOpen(false);
+        }}
+        onClick={(event) => {
+          // A click on a line the pointer has just opened keeps it open instead of toggling it shut.
+          if (!openedByHover.current) return;
+          openedByHover.current = false;
+          event.preventDefault();
         }}
       >
         <Check aria-hidden size={12} /> Seen by {names}
