@@ -15,7 +15,13 @@ export default function ReadReceiptLine({ receipts }: { receipts: ReadReceipt[] 
   const openedByHover = useRef(false);
   const names = listFormat.format(receipts.map((receipt) => receipt.name));
   return (
-    <Popover.Root open={open} onOpenChange={setOpen}>
+    <Popover.Root
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) openedByHover.current = false;
+        setOpen(next);
+      }}
+    >
       <Popover.Trigger
         className="mt-1 inline-flex items-center gap-1 rounded text-xs text-slate-700 hover:underline"
         onPointerEnter={(event) => {
