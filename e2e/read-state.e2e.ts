@@ -88,8 +88,9 @@ describe("unread and read", () => {
       .poll(async () => (await unreadOf(dana.page, acme, conversationId)) === 0)
       .toBe(true);
     await dana.page.goto("/portal/account");
-    // More new messages than the screen holds: the first of them, not the newest, comes into view.
-    for (let n = 1; n <= 20; n++) await api.send(conversationId, `Fresh news ${n}`);
+    // More new messages than the screen holds (one author's messages are grouped, so a line
+    // each): the first of them, not the newest, comes into view.
+    for (let n = 1; n <= 40; n++) await api.send(conversationId, `Fresh news ${n}`);
 
     await dana.page.goto(threadUrl);
     const divider = thread(dana.page).locator("[data-new-divider]");
