@@ -7,6 +7,7 @@ import {
   signInAsContact,
   signInAsStaff,
 } from "./harness.js";
+import { staffApi } from "./staff-api.js";
 
 const app = runAppAndBrowser({
   env: { SIGN_IN_RATE_LIMIT: "100", MESSAGE_SEND_RATE_LIMIT: "1000" },
@@ -98,35 +99,6 @@ const paragraph = (text: string) => ({
   type: "doc",
   content: [{ type: "paragraph", content: [{ type: "text", text }] }],
 });
-
-/** Staff API calls from a signed-in page's context, as its own scripts make them. */
-function staffApi(request: APIRequestContext) {
-  const headers = { origin: app.server.url };
-  return {
-    clientId: async (name: string) => {
-      const response = await request.get("/api/clients");
-      const { clients } = (await response.json()) as { clients: { id: string; name: string }[] };
-      const client = clients.find((candidate) => candidate.name === name);
-      if (!client) throw new Error(`no client ${name}`);
-      return client.id;
-    },
-    openAllContacts: async (clientId: string) => {
-      const response = await request.post(`/api/clients/${clientId}/conversations`, {
-        headers,
-        data: { kind: "all_contacts" },
-      });
-      expect([200, 201]).toContain(response.status());
-      return ((await response.json()) as { id: string }).id;
-    },
-    send: async (conversationId: string, text: string) => {
-      const response = await request.post(`/api/conversations/${conversationId}/messages`, {
-        headers,
-        data: { id: crypto.randomUUID(), internal: false, body: paragraph(text) },
-      });
-      expect(response.status(), await response.text()).toBe(201);
-    },
-  };
-}
 
 /** A contact's send, from their signed-in page's context. */
 async function contactSends(request: APIRequestContext, conversationId: string, text: string) {
@@ -254,7 +226,7 @@ describe("connection feedback when the realtime socket is down", () => {
     const viewport = { width: 1440, height: 900 };
     const ada = await staffSignedIn("ada@northwind.test", viewport);
     const gus = await contactSignedIn("gus@globex.test", viewport);
-    const api = staffApi(ada.context.request);
+    const api = staffApi(ada.context.request, app.server.url);
     const globex = await api.clientId("Globex Ltd");
     const conversationId = await api.openAllContacts(globex);
     await ada.page.goto(`/clients/${globex}/messages/${conversationId}`);
@@ -320,7 +292,7 @@ describe.each(widths)("unread, receipts and feedback at $viewport.width px", ({
   it("portal: opens at the New divider clear of the day heading, counts near the limit, shows the connection banner", async () => {
     const person = await contactSignedIn(contact, viewport);
     const teammate = await staffSignedIn(staff, viewport);
-    const api = staffApi(teammate.context.request);
+    const api = staffApi(teammate.context.request, app.server.url);
     const clientId = await api.clientId(client);
     const conversationId = await api.openAllContacts(clientId);
     for (let n = 1; n <= 12; n++) await api.send(conversationId, `Earlier note ${n} at ${at}`);
@@ -358,7 +330,7 @@ describe.each(widths)("unread, receipts and feedback at $viewport.width px", ({
   it(`staff: opens at the New divider, shows "Seen by ${contactName}" with its time, counts near the limit, shows the connection banner`, async () => {
     const member = await staffSignedIn(staff, viewport);
     const person = await contactSignedIn(contact, viewport);
-    const api = staffApi(member.context.request);
+    const api = staffApi(member.context.request, app.server.url);
     const clientId = await api.clientId(client);
     const conversationId = await api.openAllContacts(clientId);
     const threadUrl = `/clients/${clientId}/messages/${conversationId}`;

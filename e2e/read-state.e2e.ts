@@ -1,4 +1,4 @@
-import type { APIRequestContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   expectNoAxeViolations,
@@ -7,6 +7,7 @@ import {
   signInAsContact,
   signInAsStaff,
 } from "./harness.js";
+import { staffApi } from "./staff-api.js";
 
 const app = runAppAndBrowser({
   env: { SIGN_IN_RATE_LIMIT: "100", MESSAGE_SEND_RATE_LIMIT: "1000" },
@@ -35,46 +36,10 @@ async function contactSignedIn(email: string, width = 1440) {
   return opened;
 }
 
-/** Staff API calls from a signed-in page's context, as its own scripts make them. */
-function staffApi(request: APIRequestContext) {
-  const headers = { origin: app.server.url };
-  return {
-    clientId: async (name: string) => {
-      const response = await request.get("/api/clients");
-      const { clients } = (await response.json()) as { clients: { id: string; name: string }[] };
-      const client = clients.find((candidate) => candidate.name === name);
-      if (!client) throw new Error(`no client ${name}`);
-      return client.id;
-    },
-    openAllContacts: async (clientId: string) => {
-      const response = await request.post(`/api/clients/${clientId}/conversations`, {
-        headers,
-        data: { kind: "all_contacts" },
-      });
-      expect([200, 201]).toContain(response.status());
-      return ((await response.json()) as { id: string }).id;
-    },
-    send: async (conversationId: string, text: string, internal = false) => {
-      const response = await request.post(`/api/conversations/${conversationId}/messages`, {
-        headers,
-        data: {
-          id: crypto.randomUUID(),
-          internal,
-          body: {
-            type: "doc",
-            content: [{ type: "paragraph", content: [{ type: "text", text }] }],
-          },
-        },
-      });
-      expect(response.status(), await response.text()).toBe(201);
-    },
-  };
-}
-
 describe("unread and read", () => {
   it("opens a conversation at its first unread message, under a New divider clear of the sticky day heading", async () => {
     const ada = await staffSignedIn();
-    const api = staffApi(ada.context.request);
+    const api = staffApi(ada.context.request, app.server.url);
     const acme = await api.clientId("Acme Bakery");
     const conversationId = await api.openAllContacts(acme);
     for (let n = 1; n <= 30; n++) await api.send(conversationId, `Earlier update ${n}`);
@@ -157,7 +122,7 @@ describe("unread and read", () => {
 
   it("shows staff who has seen their newest message, live, with the time; never on a note, never to contacts", async () => {
     const ada = await staffSignedIn();
-    const api = staffApi(ada.context.request);
+    const api = staffApi(ada.context.request, app.server.url);
     const globex = await api.clientId("Globex Ltd");
     const conversationId = await api.openAllContacts(globex);
     await api.send(conversationId, "Please sign the engagement letter");
@@ -206,7 +171,7 @@ describe("unread and read", () => {
 
   it("shows every contact of All Contacts who has read it, and Dana Fox as she reads in the portal", async () => {
     const ada = await staffSignedIn();
-    const api = staffApi(ada.context.request);
+    const api = staffApi(ada.context.request, app.server.url);
     const acme = await api.clientId("Acme Bakery");
     const conversationId = await api.openAllContacts(acme);
     await api.send(conversationId, "Your year-end pack is ready");
