@@ -1,3 +1,4 @@
+import { Agent, request as httpRequest } from "node:http";
 import WebSocket from "ws";
 import { serveCalls } from "../lib/rpc.js";
 import { nowMs } from "../lib/stats.js";
@@ -92,26 +93,45 @@ async function send(
     side === "staff"
       ? `/api/conversations/${conversationId}/messages`
       : `/api/portal/conversations/${conversationId}/messages`;
+  const payload = JSON.stringify({
+    id: crypto.randomUUID(),
+    body: body(text),
+    ...(internal ? { internal: true } : {}),
+  });
   try {
-    const response = await fetch(`${base}${path}`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        origin: session.origin,
-        cookie: session.cookie,
-      },
-      body: JSON.stringify({
-        id: crypto.randomUUID(),
-        body: body(text),
-        ...(internal ? { internal: true } : {}),
-      }),
-    });
-    await response.arrayBuffer();
-    return response.status;
+    return await post(`${base}${path}`, session, payload);
   } catch {
     // No answer (the connection failed): reported as status 0, outcome unknown.
     return 0;
   }
+}
+
+/**
+ * Node's own HTTP client on kept-alive connections, as a browser keeps them: lighter per request
+ * than `fetch`, so the load process costs the measurement as little as it can.
+ */
+const agent = new Agent({ keepAlive: true });
+
+function post(url: string, session: SessionRef, payload: string) {
+  return new Promise<number>((resolve, reject) => {
+    const request = httpRequest(url, {
+      method: "POST",
+      agent,
+      headers: {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(payload),
+        origin: session.origin,
+        cookie: session.cookie,
+      },
+    });
+    request.on("response", (response) => {
+      response.resume();
+      response.on("end", () => resolve(response.statusCode ?? 0));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(payload);
+  });
 }
 
 serveCalls({

@@ -44,16 +44,8 @@ const portalLinksJson = sql<PortalLink[]>`(
   where ${contacts.userId} = ${user.id} and ${hasPortalAccess(contacts)}
 )`;
 
-/**
- * The principal of a live session in one query (session, user, and their staff row or portal
- * links), answering what Better Auth's session lookup followed by ours would. Undefined when Better
- * Auth must decide: no such live session, or one due to have its expiry extended.
- */
-async function principalOfLiveSession(
-  db: Database,
-  token: string,
-): Promise<Principal | null | undefined> {
-  const [row] = await db
+const livePrincipalQuery = (db: Database) =>
+  db
     .select({
       sessionId: session.id,
       expiresAt: session.expiresAt,
@@ -76,7 +68,27 @@ async function principalOfLiveSession(
     // A deactivated member's sessions are deleted; this also refuses one that slipped through.
     .leftJoin(staff, and(eq(staff.userId, user.id), isNull(staff.deactivatedAt)))
     .leftJoin(firms, eq(firms.id, staff.firmId))
-    .where(and(eq(session.token, token), gt(session.expiresAt, sql`now()`)));
+    .where(and(eq(session.token, sql.placeholder("token")), gt(session.expiresAt, sql`now()`)))
+    .prepare("principal_of_live_session");
+
+/** Prepared once per database: PostgreSQL plans it once per connection, not on every request. */
+const livePrincipalQueries = new WeakMap<Database, ReturnType<typeof livePrincipalQuery>>();
+
+/**
+ * The principal of a live session in one query (session, user, and their staff row or portal
+ * links), answering what Better Auth's session lookup followed by ours would. Undefined when Better
+ * Auth must decide: no such live session, or one due to have its expiry extended.
+ */
+async function principalOfLiveSession(
+  db: Database,
+  token: string,
+): Promise<Principal | null | undefined> {
+  let query = livePrincipalQueries.get(db);
+  if (!query) {
+    query = livePrincipalQuery(db);
+    livePrincipalQueries.set(db, query);
+  }
+  const [row] = await query.execute({ token });
   if (!row) return undefined;
   // Better Auth extends a session a day after its last extension; that write stays its own.
   const dueForExtension =

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
+import { executePrepared } from "../db/prepared.js";
 import { conversations, mentions, messages } from "../db/schema.js";
 import {
   claimUploadsForMessage,
@@ -164,10 +165,10 @@ export async function storeNumberedMessage(
   const statement = numberedInsert(input);
   try {
     if (input.attachmentIds.length === 0) {
-      return storedFrom(input, (await db.execute(statement)).rows as NumberedRow[], []);
+      return storedFrom(input, await executePrepared<NumberedRow>(db, statement), []);
     }
     return await db.transaction(async (tx) => {
-      const rows = (await tx.execute(statement)).rows as NumberedRow[];
+      const rows = await executePrepared<NumberedRow>(tx, statement);
       const numbered = rows[0];
       if (!numbered) throw notFound("Conversation");
       const author = authorAt(input.authors, numbered.client_id);
