@@ -49,6 +49,20 @@ export async function startPortico(options: {
   return {
     servers,
     publicUrl,
+    /** Stops one process and starts it again on the same port, data and settings. */
+    restart: async (index: number) => {
+      const stopped = servers[index];
+      if (!stopped) throw new Error(`no server ${index}`);
+      await stopped.stop();
+      const started = await startServer({
+        dataDir,
+        env,
+        port: stopped.port,
+        ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+      });
+      servers[index] = started;
+      return started;
+    },
     stop: async () => {
       await Promise.all(servers.map((server) => server.stop()));
       await rm(dataDir, { recursive: true, force: true });

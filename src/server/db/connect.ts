@@ -1,5 +1,6 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzleNodePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
@@ -43,7 +44,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     await migrateNodePg(db, { migrationsFolder });
     return { db, driver: "postgres", close: () => pool.end() };
   }
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  if (target.dataDir) await initialiseEmbeddedDataDir(target.dataDir);
   const client = await PGlite.create(target.dataDir);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
@@ -52,6 +53,28 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     driver: "pglite",
     close: () => client.close(),
   };
+}
+
+/**
+ * Creates a new embedded database in a worker thread that then exits: creating one loads a
+ * second WebAssembly instance (about 450 MB) that the process would otherwise keep for its life.
+ */
+async function initialiseEmbeddedDataDir(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, "PG_VERSION"))) return;
+  mkdirSync(dataDir, { recursive: true });
+  const worker = new Worker(
+    `const { workerData } = require("node:worker_threads");
+     import(workerData.module).then(async ({ PGlite }) => {
+       const created = await PGlite.create(workerData.dataDir);
+       await created.close();
+     });`,
+    { eval: true, workerData: { module: import.meta.resolve("@electric-sql/pglite"), dataDir } },
+  );
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    worker.once("error", reject);
+    worker.once("exit", resolve);
+  });
+  if (exitCode !== 0) throw new Error(`creating the embedded database failed (${exitCode})`);
 }
 
 export function databaseTargetFor(config: {
