@@ -283,26 +283,37 @@ serveCalls({
   },
 
   /** GETs each path from one client, closed loop, after a warm-up; returns latencies per path. */
-  async reads(params: { base: string; session: SessionRef; paths: string[]; seconds: number }) {
-    const result: Record<string, number[]> = {};
-    for (const path of params.paths) {
-      const get = async () => {
-        const response = await fetch(`${params.base}${path}`, {
-          headers: { cookie: params.session.cookie, origin: params.session.origin },
-        });
-        if (!response.ok) throw new Error(`${path}: ${response.status}`);
-        await response.arrayBuffer();
-      };
-      for (let index = 0; index < 20; index++) await get();
-      const latencies: number[] = [];
-      const end = nowMs() + params.seconds * 1000;
-      while (nowMs() < end) {
-        const start = nowMs();
-        await get();
-        latencies.push(nowMs() - start);
-      }
-      result[path] = latencies;
+  /**
+   * Timed GETs that take turns request by request (the first target rotating), so every target
+   * meets the same moments of a noisy machine; answers each target's latencies, in order.
+   */
+  async reads(params: {
+    base: string;
+    targets: { session: SessionRef; path: string }[];
+    seconds: number;
+  }) {
+    const get = async ({ session, path }: { session: SessionRef; path: string }) => {
+      const response = await fetch(`${params.base}${path}`, {
+        headers: { cookie: session.cookie, origin: session.origin },
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      await response.arrayBuffer();
+    };
+    for (let index = 0; index < 20; index++) {
+      for (const target of params.targets) await get(target);
     }
-    return result;
+    const latencies: number[][] = params.targets.map(() => []);
+    const end = nowMs() + params.seconds * 1000;
+    for (let turn = 0; nowMs() < end; turn++) {
+      for (let step = 0; step < params.targets.length; step++) {
+        const index = (turn + step) % params.targets.length;
+        const target = params.targets[index];
+        if (!target) continue;
+        const start = nowMs();
+        await get(target);
+        latencies[index]?.push(nowMs() - start);
+      }
+    }
+    return latencies;
   },
 });

@@ -75,14 +75,16 @@ export async function historyBenchmark(context: BenchContext): Promise<BenchResu
     ] as const) {
       const smallPath = paths(smallClient)[key];
       const largePath = paths(largeClient)[key];
-      const result = await reader.call<Record<string, number[]>>("reads", {
+      const [smallTimes = [], largeTimes = []] = await reader.call<number[][]>("reads", {
         base,
-        session,
-        paths: [smallPath, largePath],
-        seconds,
+        targets: [
+          { session, path: smallPath },
+          { session, path: largePath },
+        ],
+        seconds: seconds * 2,
       });
-      const smallP95 = percentile(result[smallPath] ?? [], 95);
-      const largeP95 = percentile(result[largePath] ?? [], 95);
+      const smallP95 = percentile(smallTimes, 95);
+      const largeP95 = percentile(largeTimes, 95);
       lines.push(
         `- ${label}: ${ms(smallP95)} vs ${ms(largeP95)} — **ratio ${(largeP95 / smallP95).toFixed(2)}** (target ≤ 1.3)`,
       );
