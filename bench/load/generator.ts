@@ -21,6 +21,8 @@ type Tracked = {
 };
 
 const sockets: Tracked[] = [];
+/** Sends made by open loops in this process: tokens stay unique across several runs. */
+let openLoopSends = 0;
 
 const body = (text: string) => ({
   type: "doc",
@@ -189,7 +191,7 @@ serveCalls({
       else if (wait < -5) behind += 1;
       const conversationId = params.conversationIds[index % params.conversationIds.length] ?? "";
       const internal = params.noteEvery > 0 && index % params.noteEvery === params.noteEvery - 1;
-      const token = `${process.pid}-${index}`;
+      const token = `${process.pid}-${openLoopSends++}`;
       const entry = { token, conversationId, internal, status: 0 };
       sent.push(entry);
       inFlight.push(
@@ -269,6 +271,11 @@ serveCalls({
     return { checked, missing, duplicates, unexpected, notes, latencies };
   },
 
+  /** Every latency this process's sockets measured since the last call, and forgets them. */
+  takeLatencies() {
+    return sockets.flatMap((socket) => socket.latencies.splice(0));
+  },
+
   /** When this process's sockets first received `token`: how many, earliest and latest. */
   arrivals(params: { token: string }) {
     const times = sockets
@@ -282,7 +289,6 @@ serveCalls({
     sockets.length = 0;
   },
 
-  /** GETs each path from one client, closed loop, after a warm-up; returns latencies per path. */
   /**
    * Timed GETs that take turns request by request (the first target rotating), so every target
    * meets the same moments of a noisy machine; answers each target's latencies, in order.

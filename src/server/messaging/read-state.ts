@@ -36,7 +36,8 @@ const notByReader = (reader: Reader) =>
 
 /**
  * Unread = visible messages after the reader's cursor not written by the reader, counted over
- * the sequence index and capped, so its cost never grows with history.
+ * the sequence index and capped, so its cost never grows with history. The order makes PostgreSQL
+ * walk that index and stop at the cap; without it, it may collect every later message first.
  */
 export function unreadCount(principal: Principal, reader: Reader) {
   return sql<number>`(
@@ -46,6 +47,7 @@ export function unreadCount(principal: Principal, reader: Reader) {
         and ${numberingOf(reader)} > coalesce(${readCursors.lastReadSeq}, 0)
         and ${notByReader(reader)}
         and ${visibleMessages(principal, m)}
+      order by ${numberingOf(reader)}
       limit ${UNREAD_CAP}
     ) as unread
   )`;
