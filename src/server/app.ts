@@ -6,6 +6,7 @@ import { accountRoutes } from "./account/account.routes.js";
 import { type Auth, createAuth } from "./auth/auth.js";
 import { authRoutes } from "./auth/auth.routes.js";
 import { portalAuthRoutes } from "./auth/portal-auth.routes.js";
+import { createPrincipalCache, type PrincipalCache } from "./auth/principal-cache.js";
 import { type BackgroundTasks, createBackgroundTasks } from "./background-tasks.js";
 import { clientRoutes } from "./clients/clients.routes.js";
 import { portalAccessRoutes } from "./clients/portal-access.routes.js";
@@ -38,6 +39,8 @@ export type AppDeps = {
   bus: EventBus;
   tasks: BackgroundTasks;
   storage: FileStorage;
+  /** This app's memory of signed-in principals, kept honest over `bus`. */
+  principals: PrincipalCache;
 };
 
 declare module "fastify" {
@@ -95,17 +98,22 @@ export async function buildApp({
   const tasks = givenTasks ?? createBackgroundTasks(app.log);
   // Answers are written before the events they cause fan out to every socket.
   const events = publishAfterAnswer(bus, app.log);
+  const principals = createPrincipalCache(events);
   app.decorate("deps", {
     config,
     db,
     bus: events,
     tasks,
     storage,
+    principals,
     auth: createAuth({ db, config, bus: events, tasks, log: app.log }),
   });
   // Work still running (an e-mail being written, events to send) finishes before the database
   // and the bus close.
-  app.addHook("onClose", () => Promise.all([tasks.drain(), events.drain()]).then(() => {}));
+  app.addHook("onClose", async () => {
+    await Promise.all([tasks.drain(), events.drain()]);
+    principals.close();
+  });
   app.decorateRequest("principal", null);
   registerErrorHandling(app);
 

@@ -14,7 +14,7 @@ export async function accountRoutes(app: FastifyInstance) {
   });
 
   addEndpointRoute(app, "updateAccountName", {
-    handler: async (request) => renameStaffMember(db, staffOf(request), request.body.name),
+    handler: async (request) => renameStaffMember(db, bus, staffOf(request), request.body.name),
   });
 
   addEndpointRoute(app, "getFirmSecurity", {

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { FirmSecurity } from "../../shared/api/account.js";
 import type { StaffPrincipal } from "../auth/principal.js";
+import { announcePrincipalChanged, EVERYONE } from "../auth/principal-cache.js";
 import type { Database } from "../db/connect.js";
 import { firms, session, staff, user } from "../db/schema.js";
 import { AppError } from "../http/errors.js";
@@ -60,6 +61,8 @@ export async function updateFirmSecurity(
     if (userIds.length > 0) await tx.delete(session).where(inArray(session.userId, userIds));
     return userIds;
   });
+  // Whether a member must set up two-factor first is part of every staff principal of the firm.
+  await announcePrincipalChanged(bus, EVERYONE);
   for (const userId of signedOut) await announceAccessEnded(bus, userId);
   return { requireTwoFactor: wanted.requireTwoFactor };
 }

@@ -14,6 +14,7 @@ import type { EventBus } from "../realtime/event-bus.js";
 import { markAddressProven } from "./accounts.js";
 import { accountRules } from "./auth-rules.js";
 import { resetPageOf, sendPasswordReset, sendPortalSignInLink } from "./portal-mail.js";
+import { announcePrincipalChanged, EVERYONE } from "./principal-cache.js";
 import { isDeactivatedStaff } from "./staff-status.js";
 import { twoFactorSignIn } from "./two-factor.js";
 
@@ -124,6 +125,10 @@ export function createAuth({
           },
         },
         delete: { after: (ended) => announceAccessEnded(bus, ended.userId) },
+      },
+      // Two-factor turned on or off, a new name or address: no process keeps the old principal.
+      user: {
+        update: { after: (updated) => announcePrincipalChanged(bus, updated.id ?? EVERYONE) },
       },
     },
     rateLimit: {

@@ -11,6 +11,7 @@ import {
   describeInvitation,
 } from "./invitations.service.js";
 import { type ContactPrincipal, contactOf, requireContact } from "./principal.js";
+import { announcePrincipalChanged } from "./principal-cache.js";
 
 function toContactSession(principal: ContactPrincipal): ContactSession {
   return {
@@ -67,11 +68,10 @@ export async function portalAuthRoutes(app: FastifyInstance) {
     onRequest: requireContact,
     config: acceptLimit,
     handler: async (request) => {
-      const { contact } = await acceptInvitationAsSignedIn(
-        db,
-        request.params.token,
-        contactOf(request),
-      );
+      const principal = contactOf(request);
+      const { contact } = await acceptInvitationAsSignedIn(db, request.params.token, principal);
+      // The new link is part of the principal of every session of this sign-in.
+      await announcePrincipalChanged(bus, principal.userId);
       await publishContactChanged(bus, contact);
       return { clientId: contact.clientId };
     },

@@ -6,6 +6,7 @@ import { clients, contacts, firms, session, staff, user } from "../db/schema.js"
 import { AppError, forbidden, unauthenticated } from "../http/errors.js";
 import { hasPortalAccess } from "../messaging/visibility.js";
 import { type Auth, SESSION_DAYS, SESSION_UPDATE_AGE_SECONDS } from "./auth.js";
+import type { PrincipalCache } from "./principal-cache.js";
 import type { ContactPrincipal, PortalLink, Principal, StaffPrincipal } from "./principal-types.js";
 import { signedSessionToken } from "./session-cookie.js";
 
@@ -17,15 +18,27 @@ declare module "fastify" {
   }
 }
 
-/** Reads the session cookie and resolves it to a principal, or null when there is no valid session. */
+/**
+ * Reads the session cookie and resolves it to a principal, or null when there is no valid session.
+ * With a cache, a principal the database gave for this token moments ago may answer instead.
+ */
 export async function resolvePrincipal(
   auth: Auth,
   db: Database,
   request: FastifyRequest,
+  cache?: PrincipalCache,
 ): Promise<Principal | null> {
   const token = signedSessionToken(request.headers, auth.options.secret ?? "");
-  const found = token ? await principalOfLiveSession(db, token) : undefined;
-  if (found !== undefined) return found;
+  if (token) {
+    const remembered = await cache?.get(token);
+    if (remembered) return remembered;
+    const since = cache?.generation() ?? 0;
+    const found = await principalOfLiveSession(db, token);
+    if (found !== undefined) {
+      if (found.principal) cache?.remember(token, { ...found, principal: found.principal }, since);
+      return found.principal;
+    }
+  }
   return resolveThroughBetterAuth(auth, db, request);
 }
 
@@ -82,7 +95,7 @@ const livePrincipalQueries = new WeakMap<Database, ReturnType<typeof livePrincip
 async function principalOfLiveSession(
   db: Database,
   token: string,
-): Promise<Principal | null | undefined> {
+): Promise<{ principal: Principal | null; freshUntil: number } | undefined> {
   let query = livePrincipalQueries.get(db);
   if (!query) {
     query = livePrincipalQuery(db);
@@ -91,9 +104,16 @@ async function principalOfLiveSession(
   const [row] = await query.execute({ token });
   if (!row) return undefined;
   // Better Auth extends a session a day after its last extension; that write stays its own.
-  const dueForExtension =
-    row.expiresAt.getTime() - (SESSION_SECONDS - SESSION_UPDATE_AGE_SECONDS) * 1000 <= Date.now();
-  if (dueForExtension) return undefined;
+  const dueForExtensionAt =
+    row.expiresAt.getTime() - (SESSION_SECONDS - SESSION_UPDATE_AGE_SECONDS) * 1000;
+  if (dueForExtensionAt <= Date.now()) return undefined;
+  // A remembered answer must not outlive the moment this lookup would stop giving it.
+  return { principal: principalOfRow(row), freshUntil: dueForExtensionAt };
+}
+
+function principalOfRow(
+  row: Awaited<ReturnType<ReturnType<typeof livePrincipalQuery>["execute"]>>[number],
+): Principal | null {
   const { sessionId, userId, name, email } = row;
   if (row.kind !== "staff") {
     return { kind: "contact", userId, sessionId, name, email, links: row.links ?? [] };
@@ -189,8 +209,8 @@ export const twoFactorSetupRequired = () =>
  * the member has not set it up (setting it up goes through `/api/auth`, which this does not guard).
  */
 export async function requireStaff(request: FastifyRequest, _reply: FastifyReply) {
-  const { auth, db } = request.server.deps;
-  request.principal = await resolvePrincipal(auth, db, request);
+  const { auth, db, principals } = request.server.deps;
+  request.principal = await resolvePrincipal(auth, db, request, principals);
   if (!request.principal) throw unauthenticated();
   if (request.principal.kind !== "staff") throw forbidden("This page is for firm staff.");
   if (request.principal.twoFactorSetupRequired) throw twoFactorSetupRequired();
@@ -205,8 +225,8 @@ export function staffOf(request: FastifyRequest): StaffPrincipal {
 
 /** Hook for portal routes: 401 without a session, 403 for a staff session or without access. */
 export async function requireContact(request: FastifyRequest, _reply: FastifyReply) {
-  const { auth, db } = request.server.deps;
-  request.principal = await resolvePrincipal(auth, db, request);
+  const { auth, db, principals } = request.server.deps;
+  request.principal = await resolvePrincipal(auth, db, request, principals);
   if (!request.principal) throw unauthenticated();
   if (request.principal.kind !== "contact") throw forbidden("The portal is for clients' contacts.");
 }

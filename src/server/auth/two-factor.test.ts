@@ -320,4 +320,32 @@ describe("a firm requiring two-factor", () => {
     expect(clients.statusCode).toBe(200);
     expect(clients.json().clients.map((row: { id: string }) => row.id)).toEqual([client.id]);
   });
+
+  it("holds every other session of a member who turns it off to setting it up again, at once", async () => {
+    const requiringFirm = await buildFirm(t.database.db);
+    const owner = await buildStaff(t.database.db, requiringFirm, { role: "owner" });
+    const member = await buildStaff(t.database.db, requiringFirm);
+    const { cookie: ownerCookie } = await setUpTwoFactor(await t.signIn(owner.email));
+    const { totp, cookie: laptop } = await setUpTwoFactor(await t.signIn(member.email));
+    expect((await setRequirement(ownerCookie, true)).statusCode).toBe(200);
+    advanceSteps(1);
+    const phone = sessionCookieOf(
+      (await enterCode(await passwordStep(member.email), codeAt(totp))).headers["set-cookie"],
+    );
+    const clientsOn = (cookie: string) => t.request({ method: "GET", url: "/api/clients", cookie });
+    // Both sessions have been answered for, so their principals may be remembered.
+    expect((await clientsOn(phone)).statusCode).toBe(200);
+    expect((await clientsOn(laptop)).statusCode).toBe(200);
+
+    advanceSteps(1);
+    const off = await post(
+      "/api/auth/two-factor/disable",
+      { password: TEST_PASSWORD, code: codeAt(totp) },
+      laptop,
+    );
+    expect(off.statusCode, off.body).toBe(200);
+    const refused = await clientsOn(phone);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe("two_factor_setup_required");
+  });
 });

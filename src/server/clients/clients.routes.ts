@@ -41,6 +41,7 @@ export async function clientRoutes(app: FastifyInstance) {
     handler: async (request) =>
       updateContact(
         db,
+        bus,
         staffOf(request),
         request.params.clientId,
         request.params.contactId,

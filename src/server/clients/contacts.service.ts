@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { contactInputSchema } from "../../shared/api/clients.js";
 import type { StaffPrincipal } from "../auth/principal.js";
+import { announcePrincipalChanged } from "../auth/principal-cache.js";
 import type { Database, Queryable } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { contacts, conversations, messages, readCursors } from "../db/schema.js";
@@ -76,6 +77,7 @@ export const scopedContact = (principal: { firmId: string }, clientId: string, c
 
 export async function updateContact(
   db: Database,
+  bus: EventBus,
   principal: StaffPrincipal,
   clientId: string,
   contactId: string,
@@ -85,6 +87,7 @@ export async function updateContact(
     .select({
       name: contacts.name,
       email: contacts.email,
+      userId: contacts.userId,
       portalStatus: contacts.portalStatus,
       removedAt: contacts.removedAt,
     })
@@ -107,6 +110,8 @@ export async function updateContact(
       .returning(contactColumns),
   );
   if (!updated) throw notFound("Contact");
+  // The contact's portal sign-in carries this name in its links.
+  if (current.userId) await announcePrincipalChanged(bus, current.userId);
   return updated;
 }
 

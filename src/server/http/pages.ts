@@ -88,7 +88,12 @@ export async function servePages(app: FastifyInstance, webDir = webDistDir) {
   });
   app.decorate("sendPage", async (request: FastifyRequest, reply: FastifyReply) => {
     const [path = "/", query] = request.url.split("?");
-    const principal = await resolvePrincipal(app.deps.auth, app.deps.db, request);
+    const principal = await resolvePrincipal(
+      app.deps.auth,
+      app.deps.db,
+      request,
+      app.deps.principals,
+    );
     const decision = decidePage(
       path,
       query ? `?${query}` : "",

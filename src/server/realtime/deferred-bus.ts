@@ -1,4 +1,5 @@
 import type { EventBus } from "./event-bus.js";
+import { topics } from "./topics.js";
 
 /** A bus whose publishes leave after the current answer; `drain` waits for all of them. */
 export type DeferredBus = EventBus & { drain(): Promise<void> };
@@ -31,12 +32,16 @@ export function publishAfterAnswer(
   };
   return {
     publish(topic, payload) {
+      // The answer reports the change as done, so no process may keep the old principal past it.
+      if (topic === topics.principals) return bus.publish(topic, payload);
       queue.push([topic, payload]);
       sending ??= send();
       return Promise.resolve();
     },
     subscribe: (topic, listener) => bus.subscribe(topic, listener),
     onResync: (listener) => bus.onResync(listener),
+    delivering: () => bus.delivering(),
+    caughtUp: () => bus.caughtUp(),
     settled: () => bus.settled(),
     close: () => bus.close(),
     async drain() {

@@ -72,6 +72,27 @@ describe("Redis event bus (several server processes)", () => {
   });
 });
 
+describe("catching up with other processes", () => {
+  it("has delivered an event another process published before `caughtUp` resolves", async () => {
+    const [processA, processB] = await Promise.all([
+      createRedisEventBus(redisUrl),
+      createRedisEventBus(redisUrl),
+    ]);
+    opened.push(processA, processB);
+    const topic = `test:${crypto.randomUUID()}`;
+    const received: string[] = [];
+    processB.subscribe(topic, (payload) => received.push(payload));
+    await processB.settled();
+    for (let round = 0; round < 20; round += 1) {
+      await processA.publish(topic, String(round));
+      // Asked at once, as a request reaching B right after A answered would.
+      await expect(processB.caughtUp()).resolves.toBe(true);
+      expect(received).toContain(String(round));
+    }
+    expect(createMemoryEventBus().delivering()).toBe(true);
+  });
+});
+
 describe("Redis event bus through an outage", () => {
   it("keeps publishing without failing, and asks every process to resynchronise once Redis is back", async () => {
     const redis = await startRedisServer();
@@ -90,13 +111,19 @@ describe("Redis event bus through an outage", () => {
         resyncs += 1;
       });
       await processB.settled();
+      expect(processB.delivering()).toBe(true);
+      await expect(processB.caughtUp()).resolves.toBe(true);
 
       await redis.stop();
       // A send during the outage commits; its publish must not turn into an error.
       await expect(processA.publish(topic, "lost in the outage")).resolves.toBeUndefined();
+      // B knows it may be missing events, and says so rather than waiting.
+      await expect.poll(() => processB.delivering(), { timeout: 15_000 }).toBe(false);
+      await expect(processB.caughtUp()).resolves.toBe(false);
       await redis.start();
 
       await expect.poll(() => resyncs, { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect.poll(() => processB.delivering(), { timeout: 15_000 }).toBe(true);
       // Resubscribed by the time it asks for a resync: what is published now arrives.
       await expect
         .poll(

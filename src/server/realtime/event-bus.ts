@@ -10,6 +10,17 @@ export interface EventBus {
    * tells its client to refetch. The in-process bus never loses one.
    */
   onResync(listener: () => void): () => void;
+  /**
+   * Whether every event published from now on, by any process, reaches this process's
+   * subscribers: false while the shared bus is unreachable or its subscriptions are not yet live
+   * again. What depends on hearing every event (the principal cache) is bypassed meanwhile.
+   */
+  delivering(): boolean;
+  /**
+   * Resolves true once everything any process published before this call has reached this
+   * process's listeners, or false when that cannot be promised (the shared bus is away).
+   */
+  caughtUp(): Promise<boolean>;
   /** Resolves once every subscription made so far is live, so nothing published after is missed. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +48,9 @@ export function createMemoryEventBus(): EventBus {
     onResync() {
       return () => {};
     },
+    delivering: () => true,
+    // Listeners run inside `publish`: nothing published earlier is still on its way.
+    caughtUp: async () => true,
     async settled() {},
     async close() {
       listeners.clear();

@@ -59,6 +59,7 @@ export async function realtimeRoutes(app: FastifyInstance) {
             .status(403)
             .send(errorBody("bad_origin", "This connection did not come from a Portico page."));
         }
+        // A socket keeps the audiences it is given now for hours: they come from the database.
         request.principal = await resolvePrincipal(auth, db, request);
         if (!request.principal) {
           return reply.status(401).send(errorBody("unauthenticated", "Sign in to continue."));

@@ -35,11 +35,25 @@ export async function createRedisEventBus(
   const resync = () => {
     for (const listener of resyncListeners) listener();
   };
-  const subscribeTopics = (topicNames: string[]) =>
-    subscriber.subscribe(...topicNames).catch((error: unknown) => {
+  // Counts subscriber connections, so a resubscription that finishes after its connection
+  // dropped does not count as live.
+  let connection = 0;
+  let subscriptionsLive = false;
+  let subscribing = 0;
+  const subscribeTopics = async (topicNames: string[]): Promise<boolean> => {
+    subscribing += 1;
+    try {
+      await subscriber.subscribe(...topicNames);
+      return true;
+    } catch (error) {
       // The reconnect that follows subscribes every topic again.
       if (!closing) warn("Redis subscribe failed; retrying after reconnect", error);
-    });
+      subscriptionsLive = false;
+      return false;
+    } finally {
+      subscribing -= 1;
+    }
+  };
 
   subscriber.on("message", (topic: string, payload: string) => {
     if (topic === RESYNC_TOPIC) return resync();
@@ -50,10 +64,18 @@ export async function createRedisEventBus(
 
   await Promise.all([publisher.connect(), subscriber.connect()]);
   await subscriber.subscribe(RESYNC_TOPIC);
+  subscriptionsLive = true;
 
+  // From the moment the connection drops, what others publish may never arrive here.
+  subscriber.on("close", () => {
+    connection += 1;
+    subscriptionsLive = false;
+  });
   subscriber.on("ready", async () => {
+    const current = connection;
     // Every ready after the first is a reconnect: what was published meanwhile never came.
-    await subscribeTopics([RESYNC_TOPIC, ...listeners.keys()]);
+    const live = await subscribeTopics([RESYNC_TOPIC, ...listeners.keys()]);
+    if (live && current === connection) subscriptionsLive = true;
     resync();
   });
   publisher.on("ready", () => {
@@ -63,6 +85,44 @@ export async function createRedisEventBus(
       publishFailed = true;
     });
   });
+
+  const delivering = () => subscriptionsLive && subscribing === 0 && subscriber.status === "ready";
+  /**
+   * Redis answers a PING on the subscriber connection only after every message it sent that
+   * connection before: once the answer is here, so is everything published before the PING.
+   */
+  const ping = (): Promise<boolean> => {
+    const current = connection;
+    return new Promise((resolve) => {
+      const lost = () => resolve(false);
+      subscriber.once("close", lost);
+      subscriber
+        .ping()
+        .then(
+          () => resolve(current === connection && delivering()),
+          () => resolve(false),
+        )
+        .finally(() => subscriber.off("close", lost));
+    });
+  };
+  let sentPing: Promise<boolean> | null = null;
+  let nextPing: Promise<boolean> | null = null;
+  const caughtUp = (): Promise<boolean> => {
+    if (!delivering()) return Promise.resolve(false);
+    if (!sentPing) {
+      sentPing = ping().finally(() => {
+        sentPing = null;
+      });
+      return sentPing;
+    }
+    // The PING already on its way may have left before what this caller must see: one more
+    // follows it, shared by everyone who asks meanwhile.
+    nextPing ??= sentPing.then(() => {
+      nextPing = null;
+      return caughtUp();
+    });
+    return nextPing;
+  };
 
   return {
     async publish(topic, payload) {
@@ -93,11 +153,14 @@ export async function createRedisEventBus(
       resyncListeners.add(listener);
       return () => resyncListeners.delete(listener);
     },
+    delivering,
+    caughtUp,
     async settled() {
       await pending;
     },
     async close() {
       closing = true;
+      subscriptionsLive = false;
       listeners.clear();
       resyncListeners.clear();
       subscriber.removeAllListeners("ready");

@@ -11,6 +11,8 @@ export const topics = {
   contactDirect: (contactId: string) => `contact:${contactId}:direct`,
   /** One signed-in person's own sockets (read cursors, access changes). */
   user: (userId: string) => `user:${userId}`,
+  /** Bus-only (no socket subscribes): whose cached principal every process must drop. */
+  principals: "principals",
 };
 
 /** The contacts' topic of a conversation: who besides staff may receive its public events. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import type { StaffRole } from "../../shared/api/session.js";
 import type { StaffMember } from "../../shared/api/team.js";
+import { announcePrincipalChanged, EVERYONE } from "../auth/principal-cache.js";
 import type { StaffPrincipal } from "../auth/principal-types.js";
 import { endSessionsOf } from "../auth/sessions.js";
 import type { Database, Queryable } from "../db/connect.js";
@@ -139,6 +140,7 @@ export async function changeStaffRole(
     await tx.update(staff).set({ role }).where(eq(staff.id, target.id));
     return { ...target, role };
   });
+  await announcePrincipalChanged(bus, member.userId);
   await publishTeamChanged(bus, principal.firmId);
   return toMember(member, principal);
 }
@@ -183,6 +185,7 @@ export async function reactivateStaff(
     await tx.update(staff).set({ deactivatedAt: null }).where(eq(staff.id, target.id));
     return { ...target, deactivatedAt: null };
   });
+  await announcePrincipalChanged(bus, member.userId);
   await publishTeamChanged(bus, principal.firmId);
   return toMember(member, principal);
 }
@@ -200,6 +203,8 @@ export async function renameFirm(
     .where(eq(firms.id, input.principal.firmId))
     .returning({ id: firms.id, name: firms.name });
   if (!firm) throw notFound("Firm");
+  // Its staff and the contacts of its clients all carry the firm's name.
+  await announcePrincipalChanged(bus, EVERYONE);
   await publishTeamChanged(bus, firm.id);
   return firm;
 }
