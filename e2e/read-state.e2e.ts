@@ -120,6 +120,41 @@ describe("unread and read", () => {
     }
   });
 
+  it("with more unread than one page, opens at the oldest loaded unread message and stays there until the reader scrolls up", async () => {
+    const sol = await staffSignedIn("sol@southside.test");
+    const api = staffApi(sol.context.request, app.server.url);
+    const initech = await api.clientId("Initech");
+    const conversationId = await api.openAllContacts(initech);
+    // A page holds 50: the first ten of these are not on the first page.
+    for (let n = 1; n <= 60; n++) await api.send(conversationId, `Backlog item ${n}`);
+
+    const ivy = await contactSignedIn("ivy@initech.test", 390);
+    await ivy.page.goto(`/portal/clients/${initech}/${conversationId}`);
+    const divider = thread(ivy.page).locator("[data-new-divider]");
+    await divider.waitFor();
+    const next = () => divider.evaluate((element) => element.nextElementSibling?.textContent ?? "");
+    expect(await next()).toMatch(/Backlog item 11$/);
+    await ivy.page.waitForLoadState("networkidle");
+    // Nothing older arrived on its own: the view holds still where it opened.
+    expect(await thread(ivy.page).locator("li[data-message-id]").count()).toBe(50);
+    expect(await next()).toMatch(/Backlog item 11$/);
+    await expectNoAxeViolations(
+      ivy.page,
+      "portal thread opened at the oldest loaded unread message",
+    );
+
+    // Scrolling up brings the older ones, and the divider moves to the first unread of all.
+    await thread(ivy.page).hover();
+    await ivy.page.mouse.wheel(0, -400);
+    await messageRow(ivy.page, "Backlog item 1").first().waitFor();
+    await expect.poll(next).toMatch(/Backlog item 1$/);
+
+    for (const opened of [sol, ivy]) {
+      expect(opened.problems).toEqual([]);
+      await opened.context.close();
+    }
+  });
+
   it("shows staff who has seen their newest message, live, with the time; never on a note, never to contacts", async () => {
     const ada = await staffSignedIn();
     const api = staffApi(ada.context.request, app.server.url);

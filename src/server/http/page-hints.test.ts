@@ -33,16 +33,17 @@ beforeAll(async () => {
 afterAll(() => rm(webDir, { recursive: true, force: true }));
 
 describe("page hints", () => {
-  it("preloads a contact's thread: its route code (not the entry's, not lazy code) and its first reads", () => {
+  it("preloads a contact's thread: its first reads, then its route code (not the entry's, not lazy code)", () => {
     const hints = hintsFor(`/portal/clients/${clientId}/${conversationId}`);
     const hrefs = [...hints.matchAll(/href="([^"]+)"/g)].map((match) => match[1]);
+    // The reads come first, so they do not wait for connections behind the code.
     expect(hrefs).toEqual([
-      "/assets/PortalShell-1.js",
-      "/assets/PortalMessagesPage-1.js",
-      "/assets/ThreadPane-1.js",
       "/api/portal/session",
       `/api/portal/clients/${clientId}/conversations`,
       `/api/portal/conversations/${conversationId}/messages`,
+      "/assets/PortalShell-1.js",
+      "/assets/PortalMessagesPage-1.js",
+      "/assets/ThreadPane-1.js",
     ]);
     expect(hints).toContain(
       '<link rel="modulepreload" crossorigin href="/assets/PortalShell-1.js">',

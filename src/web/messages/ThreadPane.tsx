@@ -1,4 +1,13 @@
-import { lazy, type ReactNode, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import {
+  lazy,
+  type ReactNode,
+  Suspense,
+  startTransition,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import type { ComposerHandle } from "./Composer.js";
 import { useThreadMessages } from "./messageHooks.js";
@@ -22,7 +31,8 @@ function useAfterThreadPaint(threadLoaded: boolean) {
         : window.setTimeout(run, 0);
     let idle: number | undefined;
     const frame = requestAnimationFrame(() => {
-      idle = whenIdle(() => setReady(true));
+      // A transition, so React renders the composer in slices that leave the page responsive.
+      idle = whenIdle(() => startTransition(() => setReady(true)));
     });
     return () => {
       cancelAnimationFrame(frame);

@@ -1,11 +1,38 @@
-const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const clockFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
-const shortDateFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+/**
+ * Formatters are made on first use and kept: making one costs far more than formatting with it
+ * (the first of the page also loads the locale data), and a thread formats two dates a message.
+ */
+function cached<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
+const relativeFormat = cached(() => new Intl.RelativeTimeFormat("en", { numeric: "auto" }));
+const clockFormat = cached(
+  () => new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" }),
+);
+const shortDateFormat = cached(
+  () => new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" }),
+);
 /** The one date-and-time format of the app, in the browser's locale (messages, files, Outbox). */
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  dateStyle: "medium",
-  timeStyle: "short",
-});
+const dateTimeFormat = cached(
+  () => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }),
+);
+const dayLabelFormat = cached(
+  () => new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric" }),
+);
+const dayLabelWithYearFormat = cached(
+  () =>
+    new Intl.DateTimeFormat(undefined, {
+      weekday: "long",
+      month: "long",
+      day: "numeric",
+      year: "numeric",
+    }),
+);
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -16,15 +43,15 @@ export function formatRelativeTime(iso: string, now: number): string {
   const then = Date.parse(iso);
   const elapsed = now - then;
   if (elapsed < MINUTE) return "just now";
-  if (elapsed < HOUR) return relativeFormat.format(-Math.floor(elapsed / MINUTE), "minute");
-  if (elapsed < DAY) return relativeFormat.format(-Math.floor(elapsed / HOUR), "hour");
+  if (elapsed < HOUR) return relativeFormat().format(-Math.floor(elapsed / MINUTE), "minute");
+  if (elapsed < DAY) return relativeFormat().format(-Math.floor(elapsed / HOUR), "hour");
   const days = calendarDaysBetween(new Date(then), new Date(now));
-  if (days < 7) return relativeFormat.format(-days, "day");
-  return shortDateFormat.format(then);
+  if (days < 7) return relativeFormat().format(-days, "day");
+  return shortDateFormat().format(then);
 }
 
-export const formatClockTime = (iso: string) => clockFormat.format(Date.parse(iso));
-export const formatFullDate = (iso: string) => dateTimeFormat.format(Date.parse(iso));
+export const formatClockTime = (iso: string) => clockFormat().format(Date.parse(iso));
+export const formatFullDate = (iso: string) => dateTimeFormat().format(Date.parse(iso));
 
 function startOfDay(date: Date): number {
   return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
@@ -44,12 +71,7 @@ export function formatDayLabel(iso: string, now: number): string {
   if (days === 0) return "Today";
   if (days === 1) return "Yesterday";
   const sameYear = date.getFullYear() === new Date(now).getFullYear();
-  return new Intl.DateTimeFormat(undefined, {
-    weekday: "long",
-    month: "long",
-    day: "numeric",
-    year: sameYear ? undefined : "numeric",
-  }).format(date);
+  return (sameYear ? dayLabelFormat() : dayLabelWithYearFormat()).format(date);
 }
 
 export function initials(name: string): string {

@@ -164,6 +164,10 @@ describe("formatting", () => {
     expect(formatDayLabel(new Date(2026, 0, 5, 0, 10).toISOString(), now)).toBe("Today");
     expect(formatDayLabel(new Date(2026, 0, 4, 23, 50).toISOString(), now)).toBe("Yesterday");
     expect(formatDayLabel(new Date(2025, 11, 1, 12).toISOString(), now)).toContain("2025");
+    // The same year goes unsaid, from the other of the two kept formats.
+    const friday = formatDayLabel(new Date(2026, 0, 2, 12).toISOString(), now);
+    expect(friday).not.toContain("2026");
+    expect(friday).toContain("2");
     expect(formatRelativeTime(new Date(now - 20_000).toISOString(), now)).toBe("just now");
     expect(formatRelativeTime(new Date(now - 5 * 60_000).toISOString(), now)).toBe("5 minutes ago");
     expect(formatRelativeTime(new Date(2026, 0, 4, 8).toISOString(), now)).toBe("yesterday");

@@ -37,8 +37,13 @@ export function useThreadScroll({
 
   const maybeLoadOlder = useCallback(() => {
     const element = scrollRef.current;
+    // While the view holds the New divider, older pages wait for the reader to scroll: loading
+    // them would move the divider up page by page, shifting the whole history each time.
+    if (onDivider.current) return;
     if (element && canLoadOlder && element.scrollTop < LOAD_OLDER_WITHIN) loadOlder();
   }, [canLoadOlder, loadOlder]);
+  const latestMaybeLoadOlder = useRef(maybeLoadOlder);
+  latestMaybeLoadOlder.current = maybeLoadOlder;
 
   const scrollToBottom = useCallback(() => {
     const element = scrollRef.current;
@@ -95,7 +100,9 @@ export function useThreadScroll({
     observer.observe(element);
     // The reader's own scrolling ends the hold on the divider.
     const release = () => {
+      if (!onDivider.current) return;
       onDivider.current = false;
+      latestMaybeLoadOlder.current();
     };
     const readerScrolls = ["wheel", "touchstart", "keydown", "pointerdown"] as const;
     for (const type of readerScrolls) element.addEventListener(type, release, { passive: true });
