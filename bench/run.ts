@@ -54,7 +54,11 @@ async function postgresVersion() {
 
 function machine() {
   const commit = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
-  const dirty = execSync("git status --porcelain", { cwd: root, encoding: "utf8" }).trim();
+  // A benchmark's own earlier results are not a change to what it measures.
+  const dirty = execSync("git status --porcelain -- . ':!bench/RESULTS.md'", {
+    cwd: root,
+    encoding: "utf8",
+  }).trim();
   return {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? "?",

@@ -69,8 +69,16 @@ function dataTransferOf(page: Page, files: FileToDrop[]) {
   );
 }
 
+/**
+ * Staff's editor is built as the thread opens, behind a text box of the same name: files go to
+ * the editor, not to a box that is being replaced under the event.
+ */
+const editorBuilt = (page: Page) =>
+  page.getByRole("toolbar", { name: "Message formatting" }).waitFor();
+
 /** Drags files from outside the browser and drops them on the composer's text box. */
 async function dropFiles(page: Page, files: FileToDrop[]) {
+  await editorBuilt(page);
   const dataTransfer = await dataTransferOf(page, files);
   await composer(page).dispatchEvent("dragenter", { dataTransfer });
   await composer(page).dispatchEvent("dragover", { dataTransfer });
@@ -79,6 +87,7 @@ async function dropFiles(page: Page, files: FileToDrop[]) {
 
 /** Pastes files into the composer's text box, as after copying them in a file manager. */
 async function pasteFiles(page: Page, files: FileToDrop[]) {
+  await editorBuilt(page);
   const dataTransfer = await dataTransferOf(page, files);
   await composer(page).focus();
   await composer(page).evaluate((box, clipboardData) => {
@@ -295,7 +304,11 @@ describe("files in the composer, the edit form and the Files views", () => {
 
     // Saved on the server, not only on this screen.
     await ada.page.reload();
-    const reloaded = messageRow(ada.page, "Two statements");
+    await messageRow(ada.page, "Two statements").waitFor();
+    // Found by its id from here on: while the edit form loads, the row does not show its text.
+    const reloaded = thread(ada.page).locator(
+      `li[data-message-id="${await messageRow(ada.page, "Two statements").getAttribute("data-message-id")}"]`,
+    );
     await reloaded.getByRole("link", { name: "Download keep-me.pdf" }).waitFor();
     expect(await reloaded.textContent()).not.toContain("wrong-year.pdf");
     expect(await reloaded.textContent()).toContain("(edited)");

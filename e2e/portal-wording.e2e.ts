@@ -73,8 +73,10 @@ describe("the portal in the contact's own words", () => {
     await danaOnAda.waitFor(live);
 
     // The portal's toolbar offers what clients write with; code stays with staff.
+    // (A contact's editor, with its toolbar, is built when they start writing.)
     const composer = dana.page.getByRole("textbox", { name: "Message", exact: true });
-    await composer.waitFor();
+    await composer.click();
+    await dana.page.getByRole("toolbar", { name: "Message formatting" }).waitFor();
     expect(await toolbarButtons(dana.page)).toEqual([
       "Bold",
       "Italic",
@@ -119,6 +121,7 @@ describe("the portal in the contact's own words", () => {
       await direct.click();
       await threadHeading(page, FIRM).waitFor();
       await page.getByText(`Only you and ${FIRM}.`).waitFor();
+      await page.getByRole("textbox", { name: "Message", exact: true }).click();
       await page.getByRole("toolbar", { name: "Message formatting" }).waitFor();
       const buttons = await toolbarButtons(page);
       expect(buttons).not.toContain("Inline code");

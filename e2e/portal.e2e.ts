@@ -405,6 +405,49 @@ describe("client portal", () => {
     await gus.context.close();
   });
 
+  it("builds a contact's editor on first use, keeping what was typed before it arrived", async () => {
+    const gus = await openPage(app.browser, app.server.url);
+    const { page } = gus;
+    // The editor's code is held back, as on a slow connection, until the test lets it through.
+    let editorRequested = false;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(/\/assets\/RichTextEditor-[^/]+\.js$/, async (route) => {
+      editorRequested = true;
+      await held;
+      await route.continue();
+    });
+    await signInToPortal(page, "gus@globex.test");
+    await conversationLink(page, "All Contacts").click();
+    await thread(page).locator("li[data-message-id]").first().waitFor();
+    await composer(page).waitFor();
+    const toolbar = page.getByRole("toolbar", { name: "Message formatting" });
+    expect(await toolbar.count()).toBe(0);
+    expect(editorRequested).toBe(false);
+    await expectNoAxeViolations(page, "portal composer before first use");
+
+    // Gus types and sends at once; nothing is sent or lost while the editor is on its way.
+    await composer(page).click();
+    await page.keyboard.type("Got it, thanks.");
+    await page.keyboard.press("Control+Enter");
+    await expect.poll(() => editorRequested).toBe(true);
+    expect(await messageRow(page, "Got it, thanks.").count()).toBe(0);
+    release();
+    await toolbar.waitFor();
+    await messageRow(page, "Got it, thanks.").waitFor();
+    await expect.poll(() => composer(page).textContent()).toBe("");
+    expect(await messageRow(page, "Got it, thanks.").count()).toBe(1);
+    // The editor has the focus: the next keys go on into it.
+    await page.keyboard.type("One more thing");
+    expect(await composer(page).textContent()).toBe("One more thing");
+    await expectNoAxeViolations(page, "portal composer once built");
+
+    expect(gus.problems).toEqual([]);
+    await gus.context.close();
+  });
+
   it("lets a contact of two clients switch between them", async () => {
     // Dana becomes a contact of Globex too, with the same e-mail address.
     const ada = await staffSignedIn();

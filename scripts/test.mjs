@@ -107,5 +107,14 @@ passed += bench.passed;
 failed += bench.failed;
 if (bench.status !== 0) exitCode = bench.status;
 
+// The soak at smoke size: every correctness check it makes holds, or it counts as failed.
+console.log("\n▶ soak (smoke size)");
+const soak = spawnSync("npx", ["tsx", "bench/soak.ts", "--smoke"], { cwd: root, stdio: "inherit" });
+if (soak.status === 0) passed += 1;
+else {
+  failed += 1;
+  exitCode = soak.status || 1;
+}
+
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(exitCode);

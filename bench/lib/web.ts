@@ -55,7 +55,9 @@ async function fillThread(
       ],
     );
     await client.query(
-      "update conversations set last_seq = $2, last_public_seq = $2, last_message_at = now() where id = $1",
+      `update conversations set last_seq = $2, last_public_seq = $2, last_message_at = now(),
+         waiting_on = case when $2 % 2 = 0 then 'client' else 'us' end::waiting_party
+       where id = $1`,
       [thread.conversationId, count],
     );
     await client.query("analyze messages");

@@ -1,16 +1,24 @@
+import { createHash, randomBytes } from "node:crypto";
 import WebSocket from "ws";
+import type { Attachment } from "../../src/shared/api/files.js";
 import type { Message, MessagePage } from "../../src/shared/api/messaging.js";
 import { serveCalls } from "../lib/rpc.js";
 
 /**
  * Soak load process: simulated browser tabs, each with a socket and a view of the conversations
  * on its screen, kept as the web app keeps it (refetch on every `ready`, then apply events). They
- * send, edit, delete, read and reconnect at random; at the end each view is compared with a
- * fresh fetch.
+ * send (some with an uploaded file, read back at once), edit, delete, read and reconnect at
+ * random; at the end each view is compared with a fresh fetch.
  */
 
 type SessionRef = { cookie: string; origin: string };
-type Person = { session: SessionRef; side: "staff" | "contact"; conversations: string[] };
+type Person = {
+  session: SessionRef;
+  side: "staff" | "contact";
+  /** The client whose conversations these are; a contact's upload names it. */
+  clientId: string;
+  conversations: string[];
+};
 type Stored = { id: string; seq: number; version: number; text: string };
 type Tab = {
   person: Person;
@@ -20,9 +28,14 @@ type Tab = {
   baseIndex: number;
   socket: WebSocket | null;
   views: Map<string, Map<string, Stored>>;
+  /**
+   * Per conversation, the oldest message the view's page holds when older ones exist (else 0):
+   * the view is complete from there on. A deletion brings older messages into a fresh newest
+   * page that the view never loaded, as the app would only on scrolling up.
+   */
+  loadedFrom: Map<string, number>;
   /** Events that arrived while a refetch was on its way, applied after it. */
   queued: Frame[] | null;
-  createdOnThisSocket: Set<string>;
   stopped: boolean;
 };
 type Frame = { type: string; data?: Record<string, unknown> };
@@ -36,10 +49,15 @@ const stats = {
   notesAtContacts: 0,
   reconnects: 0,
   readies: 0,
+  uploads: 0,
+  /** Uploaded files whose download, through either process, differed from what was sent. */
+  uploadsChanged: 0,
 };
 
 const textOf = (message: Message) =>
-  JSON.stringify(message.body).length.toString() + JSON.stringify(message.body).slice(0, 200);
+  JSON.stringify(message.body).length.toString() +
+  JSON.stringify(message.body).slice(0, 200) +
+  message.attachments.map((file) => ` +${file.id}`).join("");
 const storedOf = (message: Message): Stored => ({
   id: message.id,
   seq: message.seq,
@@ -53,8 +71,12 @@ const body = (text: string) => ({
 const pick = <T>(items: T[]): T | undefined => items[Math.floor(Math.random() * items.length)];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One HTTP call; connection failures (a process restarting) are retried, 5xx are counted. */
+/**
+ * One HTTP call, with a JSON payload or a form; connection failures (a process restarting) are
+ * retried, 5xx are counted.
+ */
 async function call(tab: Tab, method: string, path: string, payload?: unknown): Promise<Response> {
+  const form = payload instanceof FormData;
   for (let attempt = 0; ; attempt++) {
     const base = tab.bases[(tab.baseIndex + attempt) % tab.bases.length] ?? "";
     try {
@@ -63,9 +85,9 @@ async function call(tab: Tab, method: string, path: string, payload?: unknown): 
         headers: {
           origin: tab.person.session.origin,
           cookie: tab.person.session.cookie,
-          ...(payload === undefined ? {} : { "content-type": "application/json" }),
+          ...(payload === undefined || form ? {} : { "content-type": "application/json" }),
         },
-        body: payload === undefined ? undefined : JSON.stringify(payload),
+        body: payload === undefined || form ? payload : JSON.stringify(payload),
       });
       const key = `${method} ${response.status}`;
       stats.statuses[key] = (stats.statuses[key] ?? 0) + 1;
@@ -79,11 +101,40 @@ async function call(tab: Tab, method: string, path: string, payload?: unknown): 
 }
 
 const api = (tab: Tab) => (tab.person.side === "staff" ? "/api" : "/api/portal");
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-async function fetchPage(tab: Tab, conversationId: string): Promise<Message[]> {
+/**
+ * Uploads a small PDF (4–64 KB) and answers its attachment id, after checking that downloading
+ * it gives back the same bytes; null (and counted against the run) if the upload was refused.
+ */
+async function uploadChecked(tab: Tab, label: string): Promise<string | null> {
+  const bytes = randomBytes(4096 + Math.floor(Math.random() * 60 * 1024));
+  bytes.write("%PDF-1.7\n", "latin1");
+  const form = new FormData();
+  form.append("file", new Blob([bytes], { type: "application/pdf" }), `${label}.pdf`);
+  const path =
+    tab.person.side === "staff"
+      ? "/api/uploads"
+      : `/api/portal/uploads?clientId=${tab.person.clientId}`;
+  const response = await call(tab, "POST", path, form);
+  stats.uploads += 1;
+  if (response.status !== 201) {
+    // A valid PDF refused is a file that did not come back either.
+    stats.uploadsChanged += 1;
+    await response.arrayBuffer();
+    return null;
+  }
+  const attachment = (await response.json()) as Attachment;
+  const back = await call(tab, "GET", `${api(tab)}/attachments/${attachment.id}`);
+  const returned = new Uint8Array(await back.arrayBuffer());
+  if (back.status !== 200 || sha256(returned) !== sha256(bytes)) stats.uploadsChanged += 1;
+  return attachment.id;
+}
+
+async function fetchPage(tab: Tab, conversationId: string): Promise<MessagePage> {
   const response = await call(tab, "GET", `${api(tab)}/conversations/${conversationId}/messages`);
   if (!response.ok) throw new Error(`page ${response.status}`);
-  return ((await response.json()) as MessagePage).messages;
+  return (await response.json()) as MessagePage;
 }
 
 function apply(tab: Tab, frame: Frame) {
@@ -91,11 +142,6 @@ function apply(tab: Tab, frame: Frame) {
   const view = conversationId ? tab.views.get(conversationId) : undefined;
   if (frame.type === "message.created" || frame.type === "message.updated") {
     const message = frame.data?.message as Message;
-    if (tab.person.side === "contact" && message.internal) stats.notesAtContacts += 1;
-    if (frame.type === "message.created") {
-      if (tab.createdOnThisSocket.has(message.id)) stats.duplicates += 1;
-      tab.createdOnThisSocket.add(message.id);
-    }
     if (!view) return;
     const current = view.get(message.id);
     if (!current || current.version <= message.version) view.set(message.id, storedOf(message));
@@ -108,7 +154,8 @@ async function refetch(tab: Tab) {
   tab.queued = [];
   try {
     for (const conversationId of tab.person.conversations) {
-      const messages = await fetchPage(tab, conversationId);
+      const { messages, hasOlder } = await fetchPage(tab, conversationId);
+      tab.loadedFrom.set(conversationId, hasOlder ? (messages[0]?.seq ?? 0) : 0);
       tab.views.set(
         conversationId,
         new Map(messages.map((message) => [message.id, storedOf(message)])),
@@ -129,7 +176,7 @@ function connect(tab: Tab): Promise<void> {
       perMessageDeflate: false,
     });
     tab.socket = socket;
-    tab.createdOnThisSocket = new Set();
+    const createdHere = new Set<string>();
     let settled = false;
     const done = () => {
       if (!settled) {
@@ -139,6 +186,18 @@ function connect(tab: Tab): Promise<void> {
     };
     socket.on("message", (data) => {
       const frame = JSON.parse(String(data)) as Frame;
+      // Checked on every socket, even one being replaced: no note may reach a contact, and no
+      // socket may get the same message twice.
+      if (frame.type === "message.created" || frame.type === "message.updated") {
+        const message = frame.data?.message as Message;
+        if (tab.person.side === "contact" && message.internal) stats.notesAtContacts += 1;
+        if (frame.type === "message.created") {
+          if (createdHere.has(message.id)) stats.duplicates += 1;
+          createdHere.add(message.id);
+        }
+      }
+      // Frames still arriving on a socket being closed are not this tab's view's any more.
+      if (tab.socket !== socket) return;
       if (frame.type === "ready") {
         stats.readies += 1;
         void refetch(tab).then(done, done);
@@ -167,6 +226,8 @@ async function act(tab: Tab, label: string) {
   const roll = Math.random();
   if (roll < 0.4) {
     const internal = tab.person.side === "staff" && Math.random() < 0.2;
+    // One send in four carries a file, as a client sending a statement does.
+    const fileId = Math.random() < 0.25 ? await uploadChecked(tab, label) : null;
     const response = await call(
       tab,
       "POST",
@@ -175,6 +236,7 @@ async function act(tab: Tab, label: string) {
         id: crypto.randomUUID(),
         body: body(`${label} says ${Math.random().toString(36).slice(2)}`),
         ...(internal ? { internal: true } : {}),
+        ...(fileId ? { attachmentIds: [fileId] } : {}),
       },
     );
     if (response.status === 201) {
@@ -198,7 +260,7 @@ async function act(tab: Tab, label: string) {
     const response = await call(tab, "DELETE", `${api(tab)}/messages/${target.id}`);
     await response.arrayBuffer();
   } else if (roll < 0.9) {
-    const messages = await fetchPage(tab, conversationId);
+    const { messages } = await fetchPage(tab, conversationId);
     const last = messages.at(-1);
     if (last) {
       const response = await call(tab, "POST", `${api(tab)}/conversations/${conversationId}/read`, {
@@ -230,8 +292,8 @@ serveCalls({
           baseIndex: index + tab,
           socket: null,
           views: new Map(),
+          loadedFrom: new Map(),
           queued: null,
-          createdOnThisSocket: new Set(),
           stopped: false,
         });
       }
@@ -286,12 +348,14 @@ serveCalls({
     for (const tab of tabs) {
       if (tab.queued) await sleep(500);
       for (const conversationId of tab.person.conversations) {
-        const fresh = await fetchPage(tab, conversationId);
-        const oldest = fresh[0]?.seq ?? 0;
+        const fresh = (await fetchPage(tab, conversationId)).messages;
+        // Where both are complete: the fresh page's oldest message, or the view's, if later.
+        const from = Math.max(fresh[0]?.seq ?? 0, tab.loadedFrom.get(conversationId) ?? 0);
         const view = [...(tab.views.get(conversationId)?.values() ?? [])].filter(
-          (message) => message.seq >= oldest,
+          (message) => message.seq >= from,
         );
         const want = fresh
+          .filter((message) => message.seq >= from)
           .map(storedOf)
           .map((m) => `${m.id}@${m.version}:${m.text}`)
           .sort();

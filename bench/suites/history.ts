@@ -27,7 +27,7 @@ async function fillHistory(url: string, firmId: string, conversationId: string, 
       ],
     );
     await client.query(
-      "update conversations set last_seq = $2, last_public_seq = $2 where id = $1",
+      "update conversations set last_seq = $2, last_public_seq = $2, waiting_on = 'us' where id = $1",
       [conversationId, count],
     );
     await client.query("analyze messages");

@@ -13,15 +13,15 @@ const FILTERS = ["all", "unread", "waiting", "mentions"] as const;
 
 /**
  * Gives each of the firm's conversations `perConversation` messages in one statement: public
- * messages whose newest author alternates between contact and staff from one conversation to the
- * next (so half wait on the firm), then an internal note at the end of each (a note never changes
- * who is waited on). The staff member has read every other conversation to its end, and is
- * mentioned in the note of every fifth.
+ * messages whose newest author alternates between contact and a colleague from one conversation
+ * to the next (so half wait on the firm), then the colleague's internal note at the end of each (a
+ * note never changes who is waited on). The reader has read every other conversation to its end,
+ * and is mentioned in the note of every fifth.
  */
 export async function fillInbox(
   url: string,
   firmId: string,
-  staffId: string,
+  staff: { readerId: string; colleagueId: string },
   perConversation: number,
 ) {
   const client = new pg.Client({ connectionString: url });
@@ -45,11 +45,13 @@ export async function fillInbox(
          n = $4, $3::jsonb, 'history ' || n,
          now() - make_interval(mins => c.position::int) - make_interval(secs => ($4 - n)::int)
        from numbered c cross join generate_series(1, $4::int) as n`,
-      [firmId, staffId, body, perConversation],
+      [firmId, staff.colleagueId, body, perConversation],
     );
     await client.query(
       `update conversations c set last_seq = $2, last_public_seq = $2 - 1,
-         last_message_at = (select max(created_at) from messages m where m.conversation_id = c.id)
+         last_message_at = (select max(created_at) from messages m where m.conversation_id = c.id),
+         waiting_on = (select case author_kind when 'contact' then 'us' else 'client' end::waiting_party
+           from messages m where m.conversation_id = c.id and m.public_seq = $2 - 1)
        where firm_id = $1`,
       [firmId, perConversation],
     );
@@ -59,10 +61,12 @@ export async function fillInbox(
          from conversations where firm_id = $1
        )
        insert into read_cursors (firm_id, conversation_id, reader_kind, reader_id, last_read_seq)
-       select $1, id, 'staff', $2, $3 from numbered where position % 2 = 0
+       select $1::uuid, id, 'staff'::reader_kind, $2::uuid, $4::int from numbered where position % 2 = 0
+       -- Writing reads the thread up to what was written, as a send does.
+       union all select $1::uuid, id, 'staff'::reader_kind, $3::uuid, $4::int from numbered
        on conflict (conversation_id, reader_kind, reader_id)
          do update set last_read_seq = excluded.last_read_seq`,
-      [firmId, staffId, perConversation],
+      [firmId, staff.readerId, staff.colleagueId, perConversation],
     );
     await client.query(
       `with numbered as (
@@ -73,7 +77,7 @@ export async function fillInbox(
        select $1, $2, m.id, m.conversation_id
        from numbered c join messages m on m.conversation_id = c.id and m.seq = $3
        where c.position % 5 = 0`,
-      [firmId, staffId, perConversation],
+      [firmId, staff.readerId, perConversation],
     );
     await client.query("analyze");
   } finally {
@@ -108,13 +112,18 @@ export async function inboxBenchmark(context: BenchContext): Promise<BenchResult
         clientAddresses: true,
         base,
         publicUrl: portico.publicUrl,
-        staffCount: 1,
+        staffCount: 2,
         clientCount,
         contactsPerClient: 0,
       });
-      const staff = firm.staff[0];
-      if (!staff) throw new Error("seed");
-      await fillInbox(scratch.url, firm.firm.id, staff.id, perConversation);
+      const [staff, colleague] = firm.staff;
+      if (!staff || !colleague) throw new Error("seed");
+      await fillInbox(
+        scratch.url,
+        firm.firm.id,
+        { readerId: staff.id, colleagueId: colleague.id },
+        perConversation,
+      );
       firms.push({ perConversation, session: staff.session });
     }
     const total = (perConversation: number) => (clientCount * perConversation).toLocaleString("en");

@@ -19,7 +19,7 @@ export async function listClients(
   const reader: Reader = { kind: "staff", staffId: principal.staffId };
   // The sum of each conversation's capped count, so its cost does not grow with history.
   const unread = sql<number>`(
-    select coalesce(sum(${unreadCount(principal, reader)}), 0)::int
+    select coalesce(sum(${unreadCount(reader)}), 0)::int
     from ${conversations}
     left join ${readCursors} on ${readerCursor(reader)}
     where ${conversations.clientId} = ${clients.id}

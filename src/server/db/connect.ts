@@ -36,7 +36,13 @@ export type DatabaseTarget =
 /** Opens the database and applies pending migrations. `dataDir: undefined` keeps PGlite in memory. */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      // The inbox's estimates can cross PostgreSQL's JIT threshold on small tables: compiling
+      // then costs 30–40 ms on a query that runs in 4 ms. Our queries are short; JIT never pays.
+      options: "-c jit=off",
+    });
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool replaces it on next use.
     pool.on("error", (error) => console.error("database connection lost:", error.message));

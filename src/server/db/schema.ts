@@ -215,6 +215,9 @@ export const contacts = pgTable(
 
 export const conversationKind = pgEnum("conversation_kind", ["all_contacts", "direct"]);
 
+/** Who a conversation waits on: "us" (the firm) after a contact wrote, "client" after staff did. */
+export const waitingParty = pgEnum("waiting_party", ["us", "client"]);
+
 /**
  * A thread of a client: one "All Contacts" per client, one "direct" per contact. `lastSeq`
  * numbers every message (what staff see); `lastPublicSeq` numbers only those contacts may see.
@@ -234,6 +237,11 @@ export const conversations = pgTable(
     lastSeq: integer("last_seq").notNull().default(0),
     lastPublicSeq: integer("last_public_seq").notNull().default(0),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
+    /**
+     * Kept with each public message (a note never changes it) and on deleting one, so the inbox
+     * reads it off the row instead of looking up every conversation's newest public message.
+     */
+    waitingOn: waitingParty("waiting_on"),
     createdAt: createdAt(),
   },
   (table) => [
@@ -294,6 +302,26 @@ export const messages = pgTable(
 );
 
 export const readerKind = pgEnum("reader_kind", ["staff", "contact"]);
+
+/**
+ * The numbers deleted messages had, in each reader kind's numbering (`seq` for staff, a public
+ * message's `public_seq` for contacts). Numbers are gap-free until a message is deleted, so a
+ * reader's unread count is the distance from their cursor to the newest number less the gaps past it.
+ */
+export const deletedMessageNumbers = pgTable(
+  "deleted_message_numbers",
+  {
+    firmId: uuid("firm_id")
+      .notNull()
+      .references(() => firms.id, { onDelete: "cascade" }),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    readerKind: readerKind("reader_kind").notNull(),
+    number: integer("number").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.conversationId, table.readerKind, table.number] })],
+);
 
 /**
  * How far a reader has read, in their own numbering (`seq` for staff, `publicSeq` for contacts),

@@ -1,6 +1,7 @@
 /**
  * Upgrading a database that already has data: the migration that takes a person's own mail out
- * of firms' outboxes, and stops trusting contact sign-ins a firm may have set.
+ * of firms' outboxes, and stops trusting contact sign-ins a firm may have set; and the one that
+ * counts unread messages from numbers, which must find the gaps earlier deletions left.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -69,6 +70,61 @@ describe("upgrading a database with data", () => {
       expect(users.rows).toEqual([
         { kind: "staff", verified: true },
         { kind: "contact", verified: false },
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("records the numbers deleted messages left, whom each conversation waits on, and reads up to one's own messages", async () => {
+    const client = await PGlite.create();
+    const db = drizzle(client);
+    try {
+      await migrate(db, { migrationsFolder: await migrationsBefore("0013_unread_from_numbers") });
+      const firm = "00000000-0000-4000-8000-000000000001";
+      const staffId = "00000000-0000-4000-8000-000000000002";
+      const contactId = "00000000-0000-4000-8000-000000000003";
+      const conversation = "00000000-0000-4000-8000-000000000004";
+      await db.execute(sql`insert into firms (id, name) values (${firm}, 'Old')`);
+      await db.execute(sql`insert into "user" (id, name, email, email_verified, kind)
+        values ('staff-1', 'Sam', 'sam@example.test', true, 'staff')`);
+      await db.execute(
+        sql`insert into staff (id, firm_id, user_id) values (${staffId}, ${firm}, 'staff-1')`,
+      );
+      await db.execute(sql`insert into clients (id, firm_id, name)
+        values ('00000000-0000-4000-8000-000000000005', ${firm}, 'Client')`);
+      await db.execute(sql`insert into contacts (id, firm_id, client_id, name)
+        values (${contactId}, ${firm}, '00000000-0000-4000-8000-000000000005', 'Pat')`);
+      // Numbers 3 (a public message, the contact's 3) and 5 (a note) were deleted.
+      await db.execute(sql`insert into conversations
+        (id, firm_id, client_id, kind, last_seq, last_public_seq, last_message_at)
+        values (${conversation}, ${firm}, '00000000-0000-4000-8000-000000000005', 'all_contacts', 5, 3, now())`);
+      await db.execute(sql`insert into messages (id, firm_id, conversation_id, seq, public_seq,
+          author_kind, author_staff_id, author_contact_id, internal, body, body_text) values
+        (gen_random_uuid(), ${firm}, ${conversation}, 1, 1, 'staff', ${staffId}, null, false, '{}', 'Hello'),
+        (gen_random_uuid(), ${firm}, ${conversation}, 2, 2, 'contact', null, ${contactId}, false, '{}', 'Hi'),
+        (gen_random_uuid(), ${firm}, ${conversation}, 4, null, 'staff', ${staffId}, null, true, '{}', 'Note')`);
+      await db.execute(sql`insert into read_cursors (firm_id, conversation_id, reader_kind, reader_id, last_read_seq)
+        values (${firm}, ${conversation}, 'staff', ${staffId}, 0)`);
+
+      await migrate(db, { migrationsFolder: migrations });
+
+      const gaps = await db.execute(
+        sql`select reader_kind, number from deleted_message_numbers order by reader_kind, number`,
+      );
+      expect(gaps.rows).toEqual([
+        { reader_kind: "staff", number: 3 },
+        { reader_kind: "staff", number: 5 },
+        { reader_kind: "contact", number: 3 },
+      ]);
+      const waiting = await db.execute(sql`select waiting_on from conversations`);
+      expect(waiting.rows).toEqual([{ waiting_on: "us" }]);
+      const cursors = await db.execute(
+        sql`select reader_kind, last_read_seq from read_cursors order by reader_kind`,
+      );
+      expect(cursors.rows).toEqual([
+        { reader_kind: "staff", last_read_seq: 4 },
+        { reader_kind: "contact", last_read_seq: 2 },
       ]);
     } finally {
       await client.close();

@@ -4,6 +4,8 @@ import { dirname, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { FileStorage } from "./storage.js";
 
+const MB = 1024 * 1024;
+
 /** Keys are the server's own (`firm/xx/id`), but a key must still never reach outside the directory. */
 const safeKey = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
 
@@ -26,7 +28,12 @@ export function createDiskStorage(directory: string): FileStorage {
       await mkdir(dirname(path), { recursive: true });
       try {
         // `flush` syncs the file before the upload counts as stored, as the database row will.
-        await pipeline(body, createWriteStream(path, { flags: "w", flush: true }));
+        // A 1 MB buffer lets the next chunks arrive while one is being written (then written
+        // together), instead of each chunk waiting for the write before it: bounded, still streamed.
+        await pipeline(
+          body,
+          createWriteStream(path, { flags: "w", flush: true, highWaterMark: MB }),
+        );
       } catch (error) {
         await rm(path, { force: true });
         throw error;

@@ -14,7 +14,7 @@ import type { EventBus } from "../realtime/event-bus.js";
 import { publishEvent } from "../realtime/topics.js";
 import { authorizeOwnDirectThread } from "../team/policy.js";
 import { type Actor, actorFor } from "./actor.js";
-import { lastMessagePreview, readerCursor, unreadCount, waitingOn } from "./read-state.js";
+import { lastMessagePreview, readerCursor, unreadCount } from "./read-state.js";
 import { audiencesOf } from "./visibility.js";
 
 /**
@@ -40,9 +40,9 @@ async function selectConversations(
       contactRemovedAt: contacts.removedAt,
       lastSeq: sql<number>`${actor.numbering.last}`,
       lastReadSeq: sql<number>`coalesce(${readCursors.lastReadSeq}, 0)`,
-      unreadCount: unreadCount(actor.principal, reader),
+      unreadCount: unreadCount(reader),
       lastMessage: lastMessagePreview(actor.principal, reader),
-      waitingOn,
+      waitingOn: conversations.waitingOn,
     })
     .from(conversations)
     .leftJoin(contacts, eq(contacts.id, conversations.contactId))

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { and, eq, type SQL, sql } from "drizzle-orm";
-import type { Database } from "../db/connect.js";
+import type { Database, Transaction } from "../db/connect.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { executePrepared } from "../db/prepared.js";
-import { conversations, mentions, messages } from "../db/schema.js";
+import { conversations, deletedMessageNumbers, mentions, messages } from "../db/schema.js";
 import {
   claimUploadsForMessage,
   removeAttachmentsFromMessage,
@@ -15,7 +15,7 @@ import type { AuthorAt, Identity } from "./actor.js";
 import type { ParsedMessageBody } from "./message-body.js";
 import type { ConversationAudience } from "./message-events.js";
 import { authoredBy, type MessageRow } from "./message-sql.js";
-import type { Reader } from "./read-state.js";
+import { type Reader, waitingOnFromMessages } from "./read-state.js";
 
 /**
  * The id a message is stored under: derived from the id its sender chose and from the sender.
@@ -91,7 +91,8 @@ function numberedInsert(input: NewMessage): SQL {
       update conversations set
         last_seq = last_seq + 1,
         last_public_seq = last_public_seq + ${sql.raw(internal ? "0" : "1")},
-        last_message_at = now()
+        last_message_at = now(),
+        waiting_on = ${sql.raw(internal ? "waiting_on" : kind === "contact" ? "'us'" : "'client'")}
       where ${and(eq(conversations.id, input.conversationId), input.visibleConversation)}
       returning id, firm_id, client_id, kind, contact_id, last_seq, last_public_seq
     ), i as (
@@ -240,19 +241,57 @@ function storedFrom(
  */
 export async function removeMessage(
   db: Database,
-  input: { firmId: string; messageId: string; author: Reader },
+  input: { firmId: string; conversationId: string; messageId: string; author: Reader },
 ): Promise<StoredFile[]> {
   return db.transaction(async (tx) => {
+    // Takes the conversation's row first, as a send does: a send or deletion still open there
+    // commits before this one reads whom the conversation waits on.
+    await tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(eq(conversations.id, input.conversationId))
+      .for("update");
     const stored = await storedFilesOfMessages(tx, {
       firmId: input.firmId,
       messageIds: [input.messageId],
     });
-    const removed = await tx
+    const [removed] = await tx
       .delete(messages)
       .where(and(eq(messages.id, input.messageId), authoredBy(input.author)))
-      .returning({ id: messages.id });
-    return removed.length > 0 ? stored : [];
+      .returning({
+        firmId: messages.firmId,
+        conversationId: messages.conversationId,
+        seq: messages.seq,
+        publicSeq: messages.publicSeq,
+      });
+    if (!removed) return [];
+    await recordDeletedNumbers(tx, removed);
+    return stored;
   });
+}
+
+/**
+ * Keeps the conversation's counts exact after a message is gone: its numbers become gaps that no
+ * unread count includes, and if contacts saw it, who the conversation waits on is read again.
+ */
+async function recordDeletedNumbers(
+  tx: Transaction,
+  removed: { firmId: string; conversationId: string; seq: number; publicSeq: number | null },
+): Promise<void> {
+  const at = { firmId: removed.firmId, conversationId: removed.conversationId };
+  await tx
+    .insert(deletedMessageNumbers)
+    .values([
+      { ...at, readerKind: "staff", number: removed.seq },
+      ...(removed.publicSeq === null
+        ? []
+        : [{ ...at, readerKind: "contact" as const, number: removed.publicSeq }]),
+    ]);
+  if (removed.publicSeq === null) return;
+  await tx
+    .update(conversations)
+    .set({ waitingOn: waitingOnFromMessages })
+    .where(eq(conversations.id, removed.conversationId));
 }
 
 /**

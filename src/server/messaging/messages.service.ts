@@ -196,7 +196,12 @@ export async function deleteMessage(
 ): Promise<void> {
   const { row, conversation, author } = await findOwnMessage(db, actor, messageId);
   const notified = await notifiedStaffOf(db, messageId);
-  const stored = await removeMessage(db, { firmId: conversation.firmId, messageId, author });
+  const stored = await removeMessage(db, {
+    firmId: conversation.firmId,
+    conversationId: conversation.id,
+    messageId,
+    author,
+  });
   await removeStoredFiles(files.storage, stored, files.log);
   await publishMessageDeleted(bus, conversation, row);
   await announceNotificationCounts(db, bus, notified);

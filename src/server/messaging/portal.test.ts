@@ -600,4 +600,31 @@ describe("unread counts in the portal", () => {
     expect((await contactApi.markRead(thread.id, 2, dana.cookie)).statusCode).toBe(204);
     expect((await rowOf(thread, dana.cookie)).unreadCount).toBe(UNREAD_CAP - 1);
   });
+
+  it("drops a deleted public message from the count, while a deleted note changes nothing", async () => {
+    const { client, dana } = await newScene();
+    const thread = await openAllContacts(client);
+    const first = await api.send(thread.id, "Staff 1", adaCookie);
+    await api.send(thread.id, "Staff 2", adaCookie);
+    const third = await api.send(thread.id, "Staff 3", adaCookie);
+    const note = await api.send(thread.id, "A note", adaCookie, { internal: true });
+    expect((await contactApi.markRead(thread.id, 1, dana.cookie)).statusCode).toBe(204);
+    expect(await rowOf(thread, dana.cookie)).toMatchObject({ unreadCount: 2, lastReadSeq: 1 });
+
+    expect((await api.deleteMessage(note.id, adaCookie)).statusCode).toBe(204);
+    expect((await rowOf(thread, dana.cookie)).unreadCount).toBe(2);
+    // One already read, then one not yet read.
+    expect((await api.deleteMessage(first.id, adaCookie)).statusCode).toBe(204);
+    expect((await rowOf(thread, dana.cookie)).unreadCount).toBe(2);
+    expect((await api.deleteMessage(third.id, adaCookie)).statusCode).toBe(204);
+    expect((await rowOf(thread, dana.cookie)).unreadCount).toBe(1);
+    expect((await contactApi.listConversations(client.id, dana.cookie)).unreadTotal).toBe(1);
+
+    // Numbers are never reused: what comes next counts once.
+    await api.send(thread.id, "Staff 4", adaCookie);
+    expect((await rowOf(thread, dana.cookie)).unreadCount).toBe(2);
+    // Staff 2 is the contact's message number 2.
+    expect((await contactApi.markRead(thread.id, 2, dana.cookie)).statusCode).toBe(204);
+    expect((await rowOf(thread, dana.cookie)).unreadCount).toBe(1);
+  });
 });

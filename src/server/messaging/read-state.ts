@@ -3,7 +3,13 @@ import { alias } from "drizzle-orm/pg-core";
 import { type Conversation, type ReadReceipt, UNREAD_CAP } from "../../shared/api/messaging.js";
 import type { Principal } from "../auth/principal-types.js";
 import type { Queryable } from "../db/connect.js";
-import { contacts, conversations, messages, readCursors } from "../db/schema.js";
+import {
+  contacts,
+  conversations,
+  deletedMessageNumbers,
+  messages,
+  readCursors,
+} from "../db/schema.js";
 import { publicMessages, visibleMessages } from "./visibility.js";
 
 /**
@@ -28,28 +34,41 @@ const m = alias(messages, "m");
 /** The subquery's message numbering for this reader: `seq` for staff, `public_seq` for contacts. */
 const numberingOf = (reader: Reader) => (reader.kind === "staff" ? m.seq : m.publicSeq);
 
-/** Messages not written by the reader: their own never count as unread. */
-const notByReader = (reader: Reader) =>
-  reader.kind === "staff"
-    ? sql`${m.authorStaffId} is distinct from ${reader.staffId}`
-    : sql`${m.authorContactId} is distinct from ${reader.contactId}`;
+/** The newest number in the reader's numbering. */
+const lastNumberOf = (reader: Reader) =>
+  reader.kind === "staff" ? conversations.lastSeq : conversations.lastPublicSeq;
 
 /**
- * Unread = visible messages after the reader's cursor not written by the reader, counted over
- * the sequence index and capped, so its cost never grows with history. The order makes PostgreSQL
- * walk that index and stop at the cap; without it, it may collect every later message first.
+ * Unread = the numbers between the reader's cursor and the conversation's newest number, less
+ * those deleted messages left unused, capped: its cost never grows with history. A reader's own
+ * messages never lie past their cursor (sending reads the thread up to the message sent), and a
+ * contact's numbering has only public messages, so the distance counts exactly what they may see.
+ * Past as many deletions as the cap (someone deleting in bulk), it counts the messages left
+ * instead, also up to the cap, so neither way looks at more than 100 rows.
  */
-export function unreadCount(principal: Principal, reader: Reader) {
+export function unreadCount(reader: Reader) {
+  const cursor = sql`coalesce(${readCursors.lastReadSeq}, 0)`;
   return sql<number>`(
-    select count(*)::int from (
-      select 1 from ${messages} ${m}
-      where ${m.conversationId} = ${conversations.id}
-        and ${numberingOf(reader)} > coalesce(${readCursors.lastReadSeq}, 0)
-        and ${notByReader(reader)}
-        and ${visibleMessages(principal, m)}
-      order by ${numberingOf(reader)}
-      limit ${UNREAD_CAP}
-    ) as unread
+    select case when gaps.count < ${UNREAD_CAP}
+      then greatest(0, least(${UNREAD_CAP}, ${lastNumberOf(reader)} - ${cursor} - gaps.count))
+      else (
+        select count(*)::int from (
+          select 1 from ${messages} ${m}
+          where ${m.conversationId} = ${conversations.id} and ${numberingOf(reader)} > ${cursor}
+          order by ${numberingOf(reader)}
+          limit ${UNREAD_CAP}
+        ) as left_unread
+      )
+    end
+    from (
+      select count(*)::int as count from (
+        select 1 from ${deletedMessageNumbers}
+        where ${deletedMessageNumbers.conversationId} = ${conversations.id}
+          and ${deletedMessageNumbers.readerKind} = ${reader.kind}
+          and ${deletedMessageNumbers.number} > ${cursor}
+        limit ${UNREAD_CAP}
+      ) as past_cursor
+    ) as gaps
   )`;
 }
 
@@ -73,13 +92,13 @@ export function lastMessagePreview(principal: Principal, reader: Reader) {
 }
 
 /**
- * Who a conversation waits on: the author of the newest message a contact can see (a note never
- * changes it), read over the public-number index. "us" when a contact wrote it.
+ * Who a conversation waits on, from its newest public message (a note never changes it): "us"
+ * when a contact wrote it. What a send sets, and a deletion recomputes, on the conversation row.
  */
 const newestPublic = alias(messages, "wm");
-export const waitingOn = sql<"us" | "client" | null>`(
-  select case ${newestPublic.authorKind} when 'contact' then 'us' else 'client' end
-  from messages wm
+export const waitingOnFromMessages = sql<"us" | "client" | null>`(
+  select case ${newestPublic.authorKind} when 'contact' then 'us' else 'client' end::waiting_party
+  from ${messages} ${newestPublic}
   where ${newestPublic.conversationId} = ${conversations.id} and ${publicMessages(newestPublic)}
   order by ${newestPublic.publicSeq} desc
   limit 1

@@ -207,6 +207,19 @@ describe("marking read", () => {
     expect((await unreadOf(thread, benCookie)).unreadCount).toBe(0);
   });
 
+  it("stays exact past more deletions than the cap", async () => {
+    const thread = await newThread();
+    const sent = await sendMany(thread.id, UNREAD_CAP + 5, adaCookie);
+    await markRead(thread, 1, benCookie);
+    // Ada deletes all but the first two and the last: 102 deletions past Ben's cursor.
+    for (const message of sent.slice(2, UNREAD_CAP + 4)) {
+      expect((await api.deleteMessage(message.id, adaCookie)).statusCode).toBe(204);
+    }
+    expect(await unreadOf(thread, benCookie)).toMatchObject({ unreadCount: 2, unreadTotal: 2 });
+    await markRead(thread, Number(sent[1]?.seq), benCookie);
+    expect((await unreadOf(thread, benCookie)).unreadCount).toBe(1);
+  });
+
   it("caps the count at 100", async () => {
     expect(UNREAD_CAP).toBe(100);
     const thread = await newThread();

@@ -9,22 +9,16 @@ import type { StaffPrincipal } from "../auth/principal-types.js";
 import type { Database } from "../db/connect.js";
 import { conversations, readCursors } from "../db/schema.js";
 import { staffConversationTitle } from "../messaging/message-shapes.js";
-import type { Reader } from "../messaging/read-state.js";
 import {
   lastMessagePreview,
+  type Reader,
   readerCursor,
   unreadCount,
-  waitingOn,
 } from "../messaging/read-state.js";
 import { decodeCursor, encodeCursor } from "./keyset-cursor.js";
 
-/** Has a message after my cursor that I did not write. */
-const hasUnread = (staffId: string) => sql`exists (
-  select 1 from messages um
-  where um.conversation_id = ${conversations.id}
-    and um.seq > coalesce(${readCursors.lastReadSeq}, 0)
-    and um.author_staff_id is distinct from ${staffId}
-)`;
+/** Has a message after my cursor: one I did not write, since writing reads up to it. */
+const hasUnread = (reader: Reader) => sql`${unreadCount(reader)} > 0`;
 
 /** I am mentioned in it and have not read the mention. */
 const hasUnreadMention = (staffId: string) => sql<boolean>`exists (
@@ -32,10 +26,10 @@ const hasUnreadMention = (staffId: string) => sql<boolean>`exists (
   where mn.staff_id = ${staffId} and mn.conversation_id = ${conversations.id} and mn.read_at is null
 )`;
 
-const filterCondition = (filter: InboxFilter, staffId: string) => {
-  if (filter === "unread") return sql`and ${hasUnread(staffId)}`;
-  if (filter === "mentions") return sql`and ${hasUnreadMention(staffId)}`;
-  if (filter === "waiting") return sql`and ${waitingOn} = 'us'`;
+const filterCondition = (filter: InboxFilter, reader: Reader & { kind: "staff" }) => {
+  if (filter === "unread") return sql`and ${hasUnread(reader)}`;
+  if (filter === "mentions") return sql`and ${hasUnreadMention(reader.staffId)}`;
+  if (filter === "waiting") return sql`and ${conversations.waitingOn} = 'us'`;
   return sql``;
 };
 
@@ -63,7 +57,7 @@ export async function listInbox(
   principal: StaffPrincipal,
   query: { filter: InboxFilter; before?: string },
 ): Promise<InboxPage> {
-  const reader: Reader = { kind: "staff", staffId: principal.staffId };
+  const reader = { kind: "staff", staffId: principal.staffId } as const;
   const cursor = decodeCursor(query.before);
   const after = cursor
     ? sql`and (${conversations.lastMessageAt}, ${conversations.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
@@ -75,8 +69,8 @@ export async function listInbox(
       ${lastMessagePreview(principal, reader)} as "lastMessage",
       to_char(${conversations.lastMessageAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "lastActivityAt",
       ${conversations.lastMessageAt}::text as position,
-      ${unreadCount(principal, reader)} as "unreadCount",
-      ${waitingOn} as "waitingOn",
+      ${unreadCount(reader)} as "unreadCount",
+      ${conversations.waitingOn} as "waitingOn",
       ${hasUnreadMention(principal.staffId)} as mentioned
     from ${conversations}
     join clients cl on cl.id = ${conversations.clientId}
@@ -85,7 +79,7 @@ export async function listInbox(
     where ${conversations.firmId} = ${principal.firmId}
       and ${conversations.lastMessageAt} is not null
       ${after}
-      ${filterCondition(query.filter, principal.staffId)}
+      ${filterCondition(query.filter, reader)}
     order by ${conversations.lastMessageAt} desc nulls last, ${conversations.id} desc nulls last
     limit ${INBOX_PAGE_SIZE + 1}
   `);
@@ -122,13 +116,14 @@ export async function listInbox(
  * what the header's Inbox link shows.
  */
 export async function inboxUnreadTotal(db: Database, principal: StaffPrincipal): Promise<number> {
+  const reader = { kind: "staff", staffId: principal.staffId } as const;
   const result = await db.execute<{ count: number }>(sql`
     select count(*)::int as count from (
       select 1 from ${conversations}
-      left join ${readCursors} on ${readerCursor({ kind: "staff", staffId: principal.staffId })}
+      left join ${readCursors} on ${readerCursor(reader)}
       where ${conversations.firmId} = ${principal.firmId}
         and ${conversations.lastMessageAt} is not null
-        and ${hasUnread(principal.staffId)}
+        and ${hasUnread(reader)}
       limit ${UNREAD_CAP}
     ) as unread
   `);

@@ -217,3 +217,30 @@ describe("the inbox", () => {
     expect(forged.statusCode).toBe(400);
   });
 });
+
+describe("whom a conversation waits on, after deletions", () => {
+  it("is read again from the newest public message left, and a deleted note changes nothing", async () => {
+    const db = t.database.db;
+    const firm = await buildFirm(db, "Deleting Firm");
+    const cora = await t.signIn((await buildStaff(db, firm, { name: "Cora Cole" })).email);
+    const client = await buildClient(db, firm, "Fabrikam");
+    const erin = await buildContact(db, client, { name: "Erin Eve" });
+    const erinCookie = await portalApi(t).grantAccess(client, erin, cora);
+    const thread = await api.openConversation(client.id, { kind: "all_contacts" }, cora);
+    const waitingOn = async () => (await api.conversationRow(thread, cora)).waitingOn;
+    const waitingTitles = async () =>
+      (await inbox(cora, "waiting")).rows.map((row) => row.conversationId);
+
+    await api.send(thread.id, "The forms are attached", cora);
+    const question = await portal.send(thread.id, "Which form?", erinCookie);
+    const note = await api.send(thread.id, "Erin means the tax form", cora, { internal: true });
+    expect(await waitingOn()).toBe("us");
+    expect(await waitingTitles()).toEqual([thread.id]);
+
+    expect((await api.deleteMessage(note.id, cora)).statusCode).toBe(204);
+    expect(await waitingOn()).toBe("us");
+    expect((await portal.deleteMessage(question.id, erinCookie)).statusCode).toBe(204);
+    expect(await waitingOn()).toBe("client");
+    expect(await waitingTitles()).toEqual([]);
+  });
+});

@@ -120,7 +120,11 @@ async function insertThread(
   thread: { clientId: string; firmId: string; contactId: string | null },
   script: DemoMessage[],
 ) {
-  const publicCount = script.filter((message) => !message.internal).length;
+  const publicScript = script.filter((message) => !message.internal);
+  // A thread waits on the side that did not write its newest public message.
+  const lastPublicAuthor = publicScript.at(-1)?.from;
+  const waitingOn =
+    lastPublicAuthor === undefined ? null : people.staff.has(lastPublicAuthor) ? "client" : "us";
   const [conversation] = await tx
     .insert(conversations)
     .values({
@@ -129,7 +133,8 @@ async function insertThread(
       kind: thread.contactId ? "direct" : "all_contacts",
       contactId: thread.contactId,
       lastSeq: script.length,
-      lastPublicSeq: publicCount,
+      lastPublicSeq: publicScript.length,
+      waitingOn,
       lastMessageAt: new Date(Date.now() - (script.at(-1)?.minutesAgo ?? 0) * 60_000),
     })
     .returning();
@@ -137,7 +142,7 @@ async function insertThread(
 
   let publicSeq = 0;
   // Writing a message reads the thread up to it, as it does in the app.
-  const readUpTo = new Map<string, number>();
+  const readUpTo = new Map<string, { readerKind: "staff" | "contact"; lastReadSeq: number }>();
   for (const [index, message] of script.entries()) {
     const staffAuthor = people.staff.get(message.from);
     const contactAuthor = people.contacts.get(message.from);
@@ -157,7 +162,10 @@ async function insertThread(
       bodyText: messagePlainText(body),
       createdAt: new Date(Date.now() - message.minutesAgo * 60_000),
     });
-    if (staffAuthor) readUpTo.set(staffAuthor.id, index + 1);
+    if (staffAuthor) readUpTo.set(staffAuthor.id, { readerKind: "staff", lastReadSeq: index + 1 });
+    if (contactAuthor && !staffAuthor) {
+      readUpTo.set(contactAuthor.id, { readerKind: "contact", lastReadSeq: publicSeq });
+    }
     const mentioned = message.content
       .flatMap((node) => node.content ?? [])
       .filter((node) => node.type === "mention")
@@ -166,12 +174,12 @@ async function insertThread(
       await tx.insert(mentions).values({ firmId: thread.firmId, messageId: id, staffId });
     }
   }
-  for (const [staffId, lastReadSeq] of readUpTo) {
+  for (const [readerId, { readerKind, lastReadSeq }] of readUpTo) {
     await tx.insert(readCursors).values({
       firmId: thread.firmId,
       conversationId: conversation.id,
-      readerKind: "staff",
-      readerId: staffId,
+      readerKind,
+      readerId,
       lastReadSeq,
     });
   }

@@ -1,6 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { call } from "../api.js";
 import { FormNotice } from "../ui/AuthCard.js";
+import { useSavedSwitch } from "../ui/useSavedSwitch.js";
 import { AccountSection } from "./AccountSection.js";
 
 const firmSecurityQuery = { queryKey: ["firm-security"], queryFn: () => call("getFirmSecurity") };
@@ -9,13 +10,11 @@ const firmSecurityQuery = { queryKey: ["firm-security"], queryFn: () => call("ge
 export function RequireTwoFactorSetting() {
   const queryClient = useQueryClient();
   const security = useQuery(firmSecurityQuery);
-  const update = useMutation({
-    mutationFn: (requireTwoFactor: boolean) =>
-      call("updateFirmSecurity", { body: { requireTwoFactor } }),
-    onSuccess: (answer) => queryClient.setQueryData(firmSecurityQuery.queryKey, answer),
+  const setting = useSavedSwitch({
+    saved: security.data?.requireTwoFactor ?? false,
+    save: (requireTwoFactor) => call("updateFirmSecurity", { body: { requireTwoFactor } }),
+    onSaved: (answer) => queryClient.setQueryData(firmSecurityQuery.queryKey, answer),
   });
-  // While a change is saved the box shows what was asked for; a refusal puts it back.
-  const required = update.isPending ? update.variables : (security.data?.requireTwoFactor ?? false);
 
   return (
     <AccountSection
@@ -27,17 +26,17 @@ export function RequireTwoFactorSetting() {
           <input
             type="checkbox"
             className="size-4"
-            checked={required}
-            disabled={update.isPending}
-            onChange={(event) => update.mutate(event.target.checked)}
+            checked={setting.checked}
+            disabled={setting.saving}
+            onChange={(event) => setting.change(event.target.checked)}
           />
           Require two-factor for all staff
         </label>
       )}
       {security.isError && <FormNotice tone="error">{security.error.message}</FormNotice>}
-      {update.isError && (
+      {setting.error && (
         <div className="mt-3">
-          <FormNotice tone="error">{update.error.message}</FormNotice>
+          <FormNotice tone="error">{setting.error.message}</FormNotice>
         </div>
       )}
     </AccountSection>

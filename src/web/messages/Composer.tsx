@@ -12,12 +12,13 @@ import { isRetryable } from "../api.js";
 import { Button } from "../ui/Button.js";
 import { keyboardLikely, useMediaQuery } from "../ui/useMediaQuery.js";
 import { type PendingFile, uploadAttachment } from "./attachmentUpload.js";
+import { DeferredRichTextEditor } from "./DeferredRichTextEditor.js";
 import { clearDraft, loadDraft, saveDraft } from "./drafts.js";
 import { LengthCount } from "./LengthCount.js";
 import { useSendMessage } from "./messageHooks.js";
 import { useMessagingSide } from "./messagingSide.js";
 import { PendingFiles } from "./PendingFiles.js";
-import { RichTextEditor, type RichTextEditorHandle } from "./RichTextEditor.js";
+import type { RichTextEditorHandle } from "./RichTextEditor.js";
 
 export type ComposerHandle = { focus: () => void };
 
@@ -168,7 +169,10 @@ export default function Composer({
         </p>
       )}
       <PendingFiles files={files} onRemove={removeFile} />
-      <RichTextEditor
+      <DeferredRichTextEditor
+        // Staff write all day and expect every shortcut from the first key; contacts mostly read,
+        // often on a phone, so theirs is built on first use. A draft needs the editor to show.
+        eager={side === "staff" || initialDraft !== null}
         label="Message"
         handleRef={editorRef}
         initialContent={initialDraft?.body}

@@ -1,27 +1,31 @@
 import { MoreHorizontal, Pencil, Trash2 } from "lucide-react";
 import { DropdownMenu } from "radix-ui";
 import { useRef } from "react";
+import { actionsTriggerClass } from "./actionsTriggerClass.js";
 
 /**
  * The "Message actions" menu of one's own message: edit in place, delete. Always visible on touch
- * screens, on hover or focus elsewhere.
+ * screens, on hover or focus elsewhere. Built open, by the first press of its stand-in button.
  */
 export default function MessageActionsMenu({
   tabbable,
   onEdit,
   onDelete,
+  openedWithKeyboard,
 }: {
   tabbable: boolean;
   onEdit: () => void;
   onDelete: () => void;
+  openedWithKeyboard: boolean;
 }) {
   const editChosen = useRef(false);
+  const firstOpen = useRef(true);
   return (
-    <DropdownMenu.Root modal={false}>
+    <DropdownMenu.Root modal={false} defaultOpen>
       <DropdownMenu.Trigger
         aria-label="Message actions"
         tabIndex={tabbable ? 0 : -1}
-        className="absolute top-1 right-2 inline-flex size-8 items-center justify-center rounded-md border border-slate-300 bg-white text-slate-800 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:bg-slate-100 focus:opacity-100 data-[state=open]:opacity-100 pointer-coarse:opacity-100"
+        className={actionsTriggerClass}
       >
         <MoreHorizontal aria-hidden size={16} />
       </DropdownMenu.Trigger>
@@ -30,6 +34,15 @@ export default function MessageActionsMenu({
           align="end"
           sideOffset={4}
           className="z-40 min-w-36 rounded-md border border-slate-300 bg-white p-1 text-sm shadow-lg"
+          onFocus={(event) => {
+            // Radix puts a keyboard user on the first item only when it saw the key itself; the
+            // first opening's key went to the stand-in button.
+            if (!firstOpen.current || event.target !== event.currentTarget) return;
+            firstOpen.current = false;
+            if (openedWithKeyboard) {
+              event.currentTarget.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+            }
+          }}
           onCloseAutoFocus={(event) => {
             // The inline editor takes focus itself; the trigger is gone while editing.
             if (editChosen.current) event.preventDefault();

@@ -3,10 +3,10 @@ import { lazy, memo, Suspense, useState } from "react";
 import type { Message, ReadReceipt, TeamMember } from "../../shared/api/messaging.js";
 import { Avatar } from "./Avatar.js";
 import { formatClockTime, formatFullDate } from "./format.js";
+import { MessageActions } from "./MessageActions.js";
 import { RichTextView } from "./RichTextView.js";
 
 const MessageEditForm = lazy(() => import("./MessageEditForm.js"));
-const MessageActionsMenu = lazy(() => import("./MessageActionsMenu.js"));
 const ReadReceiptLine = lazy(() => import("./ReadReceiptLine.js"));
 // Most messages carry no files, so a thread paints without the cards' and image dialog's code.
 const AttachmentList = lazy(() =>
@@ -142,14 +142,11 @@ export const MessageItem = memo(function MessageItem({
         )}
       </div>
       {mine && !editing && (
-        // Its menu's code arrives just after the thread paints (a thread's first load stays small).
-        <Suspense fallback={null}>
-          <MessageActionsMenu
-            tabbable={tabbable}
-            onEdit={() => setEditing(true)}
-            onDelete={() => onDelete(message)}
-          />
-        </Suspense>
+        <MessageActions
+          tabbable={tabbable}
+          onEdit={() => setEditing(true)}
+          onDelete={() => onDelete(message)}
+        />
       )}
     </li>
   );

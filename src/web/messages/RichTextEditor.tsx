@@ -1,10 +1,11 @@
 import { type Editor, Extension } from "@tiptap/core";
 import { EditorContent, useEditor } from "@tiptap/react";
-import { type RefObject, useEffect, useImperativeHandle, useRef, useState } from "react";
+import { type RefObject, useEffect, useImperativeHandle, useMemo, useRef, useState } from "react";
 import type { TeamMember } from "../../shared/api/messaging.js";
 import type { RichTextDoc, RichTextNode } from "../../shared/rich-text/document.js";
 import { richTextExtensions } from "../../shared/rich-text/extensions.js";
 import { plainTextOf } from "../../shared/rich-text/plain-text.js";
+import { editableAreaClass, editorFrameClass } from "./editorStyle.js";
 import { FormattingToolbar } from "./FormattingToolbar.js";
 import { mentionSuggestion } from "./MentionSuggestions.js";
 
@@ -14,6 +15,8 @@ export type RichTextEditorHandle = {
   /** The document as it is sent: without blank paragraphs at either end. */
   getDoc: () => RichTextDoc;
   hasContent: () => boolean;
+  /** Adds plain text (lines become paragraphs) after what the editor holds. */
+  appendText: (text: string) => void;
 };
 
 type Callbacks = {
@@ -21,6 +24,18 @@ type Callbacks = {
   onChange?: (doc: RichTextDoc, hasContent: boolean, textLength: number) => void;
   onSubmit: () => void;
   onEscape?: () => void;
+  /** Once the editor is built and in the page. */
+  onReady?: (handle: RichTextEditorHandle) => void;
+};
+
+export type RichTextEditorProps = Callbacks & {
+  label: string;
+  initialContent?: RichTextDoc | null;
+  team: TeamMember[];
+  autoFocus?: boolean;
+  handleRef?: RefObject<RichTextEditorHandle | null>;
+  describedBy?: string;
+  className?: string;
 };
 
 /**
@@ -53,15 +68,7 @@ export function RichTextEditor({
   describedBy,
   className = "",
   ...callbacks
-}: Callbacks & {
-  label: string;
-  initialContent?: RichTextDoc | null;
-  team: TeamMember[];
-  autoFocus?: boolean;
-  handleRef?: RefObject<RichTextEditorHandle | null>;
-  describedBy?: string;
-  className?: string;
-}) {
+}: RichTextEditorProps) {
   // The editor is built once; these refs let it reach the latest props.
   const callbacksRef = useRef(callbacks);
   callbacksRef.current = callbacks;
@@ -107,7 +114,7 @@ export function RichTextEditor({
         "aria-multiline": "true",
         "aria-label": label,
         ...(describedBy ? { "aria-describedby": describedBy } : {}),
-        class: "tiptap rich-text min-h-16 max-h-60 overflow-y-auto px-3 py-2 text-sm",
+        class: `tiptap ${editableAreaClass}`,
       },
     },
   }));
@@ -131,21 +138,37 @@ export function RichTextEditor({
     if (autoFocus && editor && !editor.isDestroyed) editor.commands.focus("end");
   }, [editor, autoFocus]);
 
-  useImperativeHandle(
-    handleRef,
+  const handle = useMemo<RichTextEditorHandle>(
     () => ({
-      focus: () => editor?.commands.focus("end"),
+      focus: () => {
+        if (!editor) return;
+        editor.commands.focus("end");
+        // TipTap moves the focus a frame later; keys typed in that frame would be lost.
+        editor.view.focus();
+      },
       clear: () => editor?.commands.clearContent(true),
       getDoc: () => withoutBlankEdges((editor?.getJSON() ?? { type: "doc" }) as RichTextDoc),
       hasContent: () => (editor ? hasText(editor) : false),
+      appendText: (text) => {
+        if (!editor) return;
+        const paragraphs = text.split("\n").map((line) => ({
+          type: "paragraph",
+          ...(line ? { content: [{ type: "text", text: line }] } : {}),
+        }));
+        if (editor.isEmpty) editor.commands.setContent({ type: "doc", content: paragraphs });
+        else editor.commands.insertContentAt(editor.state.doc.content.size, paragraphs);
+      },
     }),
     [editor],
   );
+  useImperativeHandle(handleRef, () => handle, [handle]);
+
+  useEffect(() => {
+    if (editor) callbacksRef.current.onReady?.(handle);
+  }, [editor, handle]);
 
   return (
-    <div
-      className={`rounded-md border focus-within:ring-2 focus-within:ring-blue-700 ${className}`}
-    >
+    <div className={`${editorFrameClass} ${className}`}>
       {editor ? (
         <>
           <FormattingToolbar editor={editor} label={`${label} formatting`} />

@@ -1,7 +1,16 @@
 import { ArrowDown } from "lucide-react";
-import { Fragment, lazy, Suspense, useCallback, useMemo, useState } from "react";
+import {
+  Fragment,
+  lazy,
+  Suspense,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useState,
+} from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
-import { dayKey, formatDayLabel } from "./format.js";
+import { dayKey, formatDayLabel, prepareThreadFormats } from "./format.js";
 import { MessageItem } from "./MessageItem.js";
 import { flattenThread, useThreadMessages } from "./messageHooks.js";
 import { NewDivider } from "./NewDivider.js";
@@ -10,6 +19,7 @@ import { useArrivalAnnouncement, useMarkReadWhileVisible, useThreadScroll } from
 import { useNewDivider } from "./useNewDivider.js";
 import { useNow } from "./useNow.js";
 import { useRovingMessageFocus } from "./useRovingMessageFocus.js";
+import { useShownHistory } from "./useShownHistory.js";
 
 // Loaded on the first Delete, then kept mounted so the dialog opens and closes as usual.
 const DeleteMessageDialog = lazy(() =>
@@ -61,29 +71,44 @@ export function Thread({
   onActionFinished: () => void;
 }) {
   const query = useThreadMessages(conversationId);
-  const messages = useMemo(() => flattenThread(query.data), [query.data]);
+  // Shown as a transition, so React builds a page of history in short slices and the screen
+  // stays responsive while it appears; everything below works from what is shown.
+  const shown = useDeferredValue(query.data);
+  useEffect(() => {
+    if (query.data) return;
+    const prepare = window.setTimeout(prepareThreadFormats, 0);
+    return () => window.clearTimeout(prepare);
+  }, [query.data]);
+  const loaded = shown !== undefined;
+  const loadedMessages = useMemo(() => flattenThread(shown), [shown]);
   const now = useNow();
-  const groups = useMemo(() => groupByDay(messages, now), [messages, now]);
   const [deleting, setDeleting] = useState<Message | null>(null);
   const [deleteDialogLoaded, setDeleteDialogLoaded] = useState(false);
   if (deleting && !deleteDialogLoaded) setDeleteDialogLoaded(true);
   const isMineMessage = useCallback((message: Message) => isMine(message.author), [isMine]);
+  const firstUnreadId = useNewDivider(conversationId, clientId, loadedMessages, isMineMessage);
+  const history = useShownHistory(loadedMessages, firstUnreadId);
+  const messages = history.shown;
+  const groups = useMemo(() => groupByDay(messages, now), [messages, now]);
   const messageIds = useMemo(() => messages.map((message) => message.id), [messages]);
   const roving = useRovingMessageFocus(messageIds);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
-  const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
-
-  const firstUnreadId = useNewDivider(conversationId, clientId, messages, isMineMessage);
+  const { showOlder } = history;
+  const loadOlder = useCallback(() => {
+    if (!showOlder()) void fetchNextPage();
+  }, [showOlder, fetchNextPage]);
   const receipts = useReadReceipts(conversationId);
   const scroll = useThreadScroll({
     firstUnreadId,
     messages,
-    canLoadOlder: hasNextPage && !isFetchingNextPage,
+    // Only once what is loaded is on screen: a page still being built cannot be scrolled past.
+    canLoadOlder:
+      shown === query.data && (history.hasHiddenOlder || (hasNextPage && !isFetchingNextPage)),
     loadOlder,
     isMine: isMineMessage,
   });
-  const announcement = useArrivalAnnouncement(messages, query.isSuccess, isMineMessage);
-  const newest = messages.at(-1);
+  const announcement = useArrivalAnnouncement(loadedMessages, loaded, isMineMessage);
+  const newest = loadedMessages.at(-1);
   useMarkReadWhileVisible(conversationId, clientId, {
     seq: newest?.seq ?? 0,
     mine: newest ? isMine(newest.author) : false,
@@ -105,7 +130,9 @@ export function Thread({
         className="isolate min-h-0 flex-1 overflow-y-auto [overflow-anchor:none]"
       >
         <div ref={scroll.contentRef} className="flex min-h-full flex-col justify-end px-2 py-3">
-          {query.isPending && <p className="p-4 text-sm text-slate-600">Loading messages…</p>}
+          {!loaded && !query.isError && (
+            <p className="p-4 text-sm text-slate-600">Loading messages…</p>
+          )}
           {query.isError && (
             <p role="alert" className="p-4 text-sm text-red-800">
               {query.error.message}
@@ -116,10 +143,10 @@ export function Thread({
               Loading older messages…
             </output>
           )}
-          {query.isSuccess && !hasNextPage && messages.length > 0 && (
+          {loaded && !hasNextPage && !history.hasHiddenOlder && messages.length > 0 && (
             <p className="p-2 text-center text-xs text-slate-600">Start of the conversation</p>
           )}
-          {query.isSuccess && messages.length === 0 && (
+          {loaded && messages.length === 0 && (
             <p className="p-4 text-center text-sm text-slate-600">
               No messages yet. Write the first one below.
             </p>

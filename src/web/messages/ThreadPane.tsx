@@ -9,6 +9,7 @@ import {
   useState,
 } from "react";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
+import { whenIdle } from "../ui/whenIdle.js";
 import type { ComposerHandle } from "./Composer.js";
 import { useThreadMessages } from "./messageHooks.js";
 import { Thread } from "./Thread.js";
@@ -17,28 +18,21 @@ const Composer = lazy(() => import("./Composer.js"));
 
 /**
  * True once the thread has loaded and the browser has had a moment after painting it: the
- * editor's code (the largest part of the screen's script) then loads after the messages are on
- * screen instead of competing with them.
+ * composer (and, for staff, the editor, the largest part of the screen's script) then loads
+ * after the messages are on screen instead of competing with them.
  */
 function useAfterThreadPaint(threadLoaded: boolean) {
   const [ready, setReady] = useState(false);
   useEffect(() => {
     if (ready || !threadLoaded) return;
-    // Safari has no requestIdleCallback: a zero timeout after the frame does nearly as well.
-    const whenIdle = (run: () => void) =>
-      typeof requestIdleCallback === "function"
-        ? requestIdleCallback(run, { timeout: 500 })
-        : window.setTimeout(run, 0);
-    let idle: number | undefined;
+    let cancelIdle = () => {};
     const frame = requestAnimationFrame(() => {
       // A transition, so React renders the composer in slices that leave the page responsive.
-      idle = whenIdle(() => startTransition(() => setReady(true)));
+      cancelIdle = whenIdle(() => startTransition(() => setReady(true)), 500);
     });
     return () => {
       cancelAnimationFrame(frame);
-      if (idle === undefined) return;
-      if (typeof cancelIdleCallback === "function") cancelIdleCallback(idle);
-      else window.clearTimeout(idle);
+      cancelIdle();
     };
   }, [ready, threadLoaded]);
   return ready;

@@ -4,6 +4,7 @@ import type { ServerEvent } from "../../shared/events.js";
 import { isSigningOut, rememberAccessEnded } from "../auth.js";
 import { setSocketDown } from "../connection.js";
 import { clientKeys } from "../staff/clients.queries.js";
+import { whenIdle } from "../ui/whenIdle.js";
 import {
   hasThreadMessage,
   messagingKeys,
@@ -138,10 +139,13 @@ export function useRealtimeUpdates() {
       connect();
     };
 
-    connect();
+    // Opened once the page's first screen is built: its "ready" makes every shown query fetch
+    // again, which would otherwise land in the middle of that work.
+    const cancelConnect = whenIdle(connect, 1_000);
     window.addEventListener("online", reconnectNow);
     return () => {
       stopped = true;
+      cancelConnect();
       setSocketDown(false);
       clearTimeout(retryTimer);
       window.removeEventListener("online", reconnectNow);

@@ -1,6 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { call } from "../api.js";
 import { FormNotice } from "../ui/AuthCard.js";
+import { useSavedSwitch } from "../ui/useSavedSwitch.js";
 
 const preferenceQuery = (clientId: string) => ({
   queryKey: ["mail-preferences", clientId],
@@ -23,13 +24,12 @@ export function MessageEmailsSetting({
   const queryClient = useQueryClient();
   const query = preferenceQuery(clientId);
   const preference = useQuery(query);
-  const update = useMutation({
-    mutationFn: (messageEmails: boolean) =>
+  const setting = useSavedSwitch({
+    saved: preference.data?.messageEmails ?? false,
+    save: (messageEmails) =>
       call("updatePortalMailPreferences", { params: { clientId }, body: { messageEmails } }),
-    onSuccess: (answer) => queryClient.setQueryData(query.queryKey, answer),
+    onSaved: (answer) => queryClient.setQueryData(query.queryKey, answer),
   });
-  // While a change is saved the box shows what was asked for; a refusal puts it back.
-  const checked = update.isPending ? update.variables : (preference.data?.messageEmails ?? false);
 
   return (
     <div className="flex flex-col gap-2">
@@ -38,9 +38,9 @@ export function MessageEmailsSetting({
           <input
             type="checkbox"
             className="mt-0.5 size-4"
-            checked={checked}
-            disabled={update.isPending}
-            onChange={(event) => update.mutate(event.target.checked)}
+            checked={setting.checked}
+            disabled={setting.saving}
+            onChange={(event) => setting.change(event.target.checked)}
           />
           <span>
             E-mail me about new messages from {firmName} ({clientName}) that I have not read here
@@ -48,7 +48,7 @@ export function MessageEmailsSetting({
         </label>
       )}
       {preference.isError && <FormNotice tone="error">{preference.error.message}</FormNotice>}
-      {update.isError && <FormNotice tone="error">{update.error.message}</FormNotice>}
+      {setting.error && <FormNotice tone="error">{setting.error.message}</FormNotice>}
     </div>
   );
 }
