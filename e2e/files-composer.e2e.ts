@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { exeBytes, pdfBytes } from "../test/files.js";
 import {
   expectNoAxeViolations,
+  holdRequests,
   openPage,
   runAppAndBrowser,
   signInAsContact,
@@ -167,6 +168,45 @@ describe("files in the composer, the edit form and the Files views", () => {
     // The refused files stay with their reasons until removed; the sent ones are gone.
     await chip(ada.page, "huge-scan.pdf").getByText("Too large").waitFor();
     expect(await chip(ada.page, "dropped-invoice.pdf").count()).toBe(0);
+    expect(ada.problems).toEqual([]);
+  });
+
+  it("keeps a file added, and the note switch turned, while the last message was on its way", async () => {
+    const ada = await openPage(app.browser, app.server.url);
+    await signInAsStaff(ada.page, "ada@northwind.test");
+    await openAcmeThread(ada.page);
+    await editorBuilt(ada.page);
+    const sending = await holdRequests(ada.page, /\/api\/conversations\/[^/]+\/messages$/, "POST");
+    await composer(ada.page).click();
+    await ada.page.keyboard.type("Sent before the next was ready");
+    await sendButton(ada.page).click();
+    await sending.requested;
+
+    // While it is on its way, Ada starts the next one: a note, with a file.
+    const noteSwitch = ada.page.getByRole("switch", { name: "Internal note" });
+    await noteSwitch.click();
+    await ada.page
+      .locator('input[type="file"]')
+      .setInputFiles([
+        { name: "for-the-team.txt", mimeType: "text/plain", buffer: Buffer.from("next") },
+      ]);
+    await chip(ada.page, "for-the-team.txt").waitFor();
+    sending.release();
+    const first = messageRow(ada.page, "Sent before the next was ready");
+    await first.waitFor();
+    await expect.poll(() => composer(ada.page).textContent()).toBe("");
+    expect(await first.textContent()).not.toContain("for-the-team.txt");
+    expect(await first.textContent()).not.toContain("Internal note");
+    expect(await noteSwitch.getAttribute("aria-checked")).toBe("true");
+    await chip(ada.page, "for-the-team.txt").waitFor();
+
+    await expect.poll(() => sendButton(ada.page).isEnabled()).toBe(true);
+    await sendButton(ada.page).click();
+    const note = thread(ada.page)
+      .locator("li[data-message-id]")
+      .filter({ has: ada.page.getByRole("link", { name: "Download for-the-team.txt" }) });
+    await note.waitFor();
+    expect(await note.textContent()).toContain("Internal note");
     expect(ada.problems).toEqual([]);
   });
 

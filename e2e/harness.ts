@@ -60,6 +60,28 @@ export async function openPage(
   return { context, page, problems, consoleOutput };
 }
 
+/**
+ * Holds the page's requests to matching addresses (of one method, if given) until released, as
+ * a slow network would.
+ */
+export async function holdRequests(page: Page, address: RegExp, method?: string) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let markRequested = () => {};
+  const requested = new Promise<void>((resolve) => {
+    markRequested = resolve;
+  });
+  await page.route(address, async (route) => {
+    if (method && route.request().method() !== method) return route.fallback();
+    markRequested();
+    await released;
+    await route.continue();
+  });
+  return { requested, release };
+}
+
 /** Runs axe-core (WCAG 2.2 A and AA rules) on the page and expects zero violations. */
 export async function expectNoAxeViolations(page: Page, screen: string) {
   await page.evaluate(axe.source);

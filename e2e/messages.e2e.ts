@@ -1,6 +1,12 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  holdRequests,
+  openPage,
+  runAppAndBrowser,
+  signInAsStaff,
+} from "./harness.js";
 
 // One test writes 120 messages of history through the API as one person, past the default limit.
 const app = runAppAndBrowser({ env: { MESSAGE_SEND_RATE_LIMIT: "1000" } });
@@ -187,6 +193,28 @@ describe("staff messages", () => {
 
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it("goes to the section chosen while the conversations were still loading", async () => {
+    const ada = await signedIn("ada@northwind.test");
+    // The conversations arrive late and the Files screen's code later still: the click on Files
+    // is on its way when Messages could open the first conversation by itself.
+    const list = await holdRequests(ada.page, /\/api\/clients\/[^/]+\/conversations(\?|$)/);
+    const filesCode = await holdRequests(ada.page, /\/assets\/FilesPage-[^/]+\.js$/);
+    await openMessagesOf(ada.page, "Globex Ltd");
+    await ada.page.getByText("Loading conversations…").waitFor();
+    await ada.page
+      .getByRole("navigation", { name: "Client sections" })
+      .getByRole("link", { name: "Files" })
+      .click();
+    await filesCode.requested;
+    list.release();
+    await conversations(ada.page).waitFor();
+    filesCode.release();
+    await ada.page.getByRole("heading", { level: 2, name: "Files" }).waitFor();
+    expect(new URL(ada.page.url()).pathname).toMatch(/^\/clients\/[0-9a-f-]{36}\/files$/);
+    expect(ada.problems).toEqual([]);
+    await ada.context.close();
   });
 
   it("offers a direct message to each contact that has none, until every contact has one", async () => {

@@ -1,6 +1,12 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, openPage, runAppAndBrowser, signInAsStaff } from "./harness.js";
+import {
+  expectNoAxeViolations,
+  holdRequests,
+  openPage,
+  runAppAndBrowser,
+  signInAsStaff,
+} from "./harness.js";
 
 const app = runAppAndBrowser({ env: { SIGN_IN_RATE_LIMIT: "100" } });
 
@@ -444,6 +450,27 @@ describe("client portal", () => {
     expect(await composer(page).textContent()).toBe("One more thing");
     await expectNoAxeViolations(page, "portal composer once built");
 
+    expect(gus.problems).toEqual([]);
+    await gus.context.close();
+  });
+
+  it("goes to the section a contact chose while their messages were still loading", async () => {
+    const gus = await openPage(app.browser, app.server.url);
+    // The conversations arrive late and the Files screen's code later still: the contact's
+    // click on Files is on its way when Messages could open a conversation by itself.
+    const list = await holdRequests(gus.page, /\/api\/portal\/clients\/[^/]+\/conversations(\?|$)/);
+    const filesCode = await holdRequests(gus.page, /\/assets\/PortalFilesPage-[^/]+\.js$/);
+    await signInToPortal(gus.page, "gus@globex.test");
+    await gus.page
+      .getByRole("navigation", { name: "Portal sections" })
+      .getByRole("link", { name: "Files" })
+      .click();
+    await filesCode.requested;
+    list.release();
+    await conversations(gus.page).waitFor();
+    filesCode.release();
+    await gus.page.getByRole("heading", { level: 1, name: "Files" }).waitFor();
+    expect(new URL(gus.page.url()).pathname).toMatch(new RegExp(`^/portal/clients/${uuid}/files$`));
     expect(gus.problems).toEqual([]);
     await gus.context.close();
   });

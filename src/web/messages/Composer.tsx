@@ -68,9 +68,10 @@ export default function Composer({
   const showShortcut = useMediaQuery(keyboardLikely);
   const [files, setFiles] = useState<PendingFile[]>([]);
   const fileInputRef = useRef<HTMLInputElement | null>(null);
-  const readyIds = files.flatMap((file) =>
-    file.status === "ready" && file.attachment ? [file.attachment.id] : [],
+  const ready = files.flatMap((file) =>
+    file.status === "ready" && file.attachment ? [{ key: file.key, id: file.attachment.id }] : [],
   );
+  const readyIds = ready.map((file) => file.id);
   const uploading = files.some((file) => file.status === "uploading");
 
   const updateFile = (key: string, change: Partial<PendingFile>) =>
@@ -119,6 +120,8 @@ export default function Composer({
     if (!editor || send.isPending || uploading || tooLong) return;
     if (!editor.hasContent() && readyIds.length === 0) return;
     const body = editor.getDoc();
+    const sentAsNote = internal;
+    const sentFileKeys = new Set(ready.map((file) => file.key));
     pendingId.current ??= crypto.randomUUID();
     remember(body, true);
     setError(null);
@@ -137,10 +140,11 @@ export default function Composer({
     }
     pendingId.current = null;
     clearDraft(draftKey);
-    // Refused files stay, so their reason remains visible until removed.
-    setFiles((current) => current.filter((file) => file.status === "refused"));
+    // Refused files stay, so their reason remains visible until removed; so do files added, and a
+    // note switch turned, while the message was on its way: they belong to the next one.
+    setFiles((current) => current.filter((file) => !sentFileKeys.has(file.key)));
     editor.clear();
-    setInternal(false);
+    setInternal((current) => (current === sentAsNote ? false : current));
     editor.focus();
   }
 

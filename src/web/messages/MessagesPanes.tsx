@@ -1,5 +1,5 @@
 import { ArrowLeft } from "lucide-react";
-import { Link } from "react-router";
+import { Link, useNavigation } from "react-router";
 import { twoPaneScreen, useMediaQuery } from "../ui/useMediaQuery.js";
 
 /**
@@ -8,6 +8,17 @@ import { twoPaneScreen, useMediaQuery } from "../ui/useMediaQuery.js";
  */
 export function useTwoPanes(): boolean {
   return useMediaQuery(twoPaneScreen);
+}
+
+/**
+ * Whether the bare Messages address may open a conversation by itself: only with two panes, and
+ * only while the person is not on their way elsewhere, so a link they followed while the list
+ * loaded is where they end up.
+ */
+export function useOpensFirstConversation(): boolean {
+  const wide = useTwoPanes();
+  const navigating = useNavigation().state !== "idle";
+  return wide && !navigating;
 }
 
 /** The way back from a thread to the conversation list when only one pane fits. */

@@ -3,7 +3,11 @@ import { Navigate, useParams } from "react-router";
 import type { Message, TeamMember } from "../../shared/api/messaging.js";
 import { ConversationList } from "../messages/ConversationList.js";
 import { formatUnreadCount } from "../messages/format.js";
-import { BackToConversations, useTwoPanes } from "../messages/MessagesPanes.js";
+import {
+  BackToConversations,
+  useOpensFirstConversation,
+  useTwoPanes,
+} from "../messages/MessagesPanes.js";
 import { ThreadPane } from "../messages/ThreadPane.js";
 import { usePageTitle } from "../ui/usePageTitle.js";
 import { MessageFirmButton } from "./MessageFirmButton.js";
@@ -21,6 +25,7 @@ export function PortalMessagesPage() {
   const session = usePortalSession();
   const list = usePortalConversations(clientId);
   const wide = useTwoPanes();
+  const opensFirst = useOpensFirstConversation();
   const link = session.data?.clients.find((client) => client.clientId === clientId);
   const unread = list.data?.unreadTotal ?? 0;
   usePageTitle(
@@ -65,7 +70,7 @@ export function PortalMessagesPage() {
     );
   }
   const selected = conversations.find((conversation) => conversation.id === conversationId);
-  if (!selected && wide && emptySeenFor !== clientId) {
+  if (!selected && opensFirst && emptySeenFor !== clientId) {
     const first = conversations[0];
     return first ? <Navigate to={`${base}/${first.id}`} replace /> : null;
   }

@@ -8,7 +8,11 @@ import type {
 } from "../../../shared/api/messaging.js";
 import { ConversationList } from "../../messages/ConversationList.js";
 import { formatUnreadCount } from "../../messages/format.js";
-import { BackToConversations, useTwoPanes } from "../../messages/MessagesPanes.js";
+import {
+  BackToConversations,
+  useOpensFirstConversation,
+  useTwoPanes,
+} from "../../messages/MessagesPanes.js";
 import { ThreadPane } from "../../messages/ThreadPane.js";
 import { usePageTitle } from "../../ui/usePageTitle.js";
 import { useClient } from "../clients.queries.js";
@@ -46,6 +50,7 @@ export function MessagesPage() {
   const team = useTeam().data?.members ?? noTeam;
   const create = useCreateConversation(clientId);
   const wide = useTwoPanes();
+  const opensFirst = useOpensFirstConversation();
   const clientName = client.data?.name ?? "this client";
   const staffId = session.data?.staffId;
   const isMine = useCallback(
@@ -91,7 +96,7 @@ export function MessagesPage() {
       />
     );
   }
-  if (!conversationId && wide) {
+  if (!conversationId && opensFirst) {
     const first = conversations.find((c) => c.kind === "all_contacts") ?? conversations[0];
     return first ? <Navigate to={`${base}/${first.id}`} replace /> : null;
   }
